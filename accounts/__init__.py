@@ -1,0 +1,1 @@
+"""Accounts: the user model, credentials, password policy, lockout and profile."""

@@ -1,0 +1,3 @@
+"""Account endpoints under /api/v1/users/."""
+
+urlpatterns = []

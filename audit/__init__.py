@@ -1,0 +1,1 @@
+"""The audit trail: append-only records of every security-relevant act."""

@@ -1,0 +1,3 @@
+"""Audit read endpoints."""
+
+urlpatterns = []

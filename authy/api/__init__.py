@@ -1,0 +1,1 @@
+"""The API envelope, errors, request context and pagination every app shares."""

@@ -1,0 +1,96 @@
+"""Request context and the guard that keeps every `/api/` answer inside the envelope."""
+
+import re
+import uuid
+
+from django.conf import settings
+
+from authy.api.context import (
+    RequestContext,
+    bind_request_context,
+    reset_request_context,
+)
+from authy.api.envelope import error_response, is_api_path
+from authy.api.exceptions import classify
+from authy.client_ip import client_ip
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+_USER_AGENT_MAX = 512
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+DOCS_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+
+class RequestContextMiddleware:
+    """Assign the request id and bind the request context for services and logs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else str(uuid.uuid4())
+        request.request_id = request_id
+        token = bind_request_context(
+            RequestContext(
+                request_id=request_id,
+                ip_address=client_ip(request),
+                user_agent=request.headers.get("User-Agent", "")[:_USER_AGENT_MAX],
+            )
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_context(token)
+        response[REQUEST_ID_HEADER] = request_id
+        return response
+
+
+class ApiGuardMiddleware:
+    """Refuse oversized bodies early; turn anything non-JSON under /api/ into JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        if not is_api_path(request.path):
+            response = self.get_response(request)
+            response.setdefault("Content-Security-Policy", DOCS_CSP)
+            return response
+        response = self._body_size_error(request) or self.get_response(request)
+        if response.status_code >= 400 and not _is_json(response):
+            response = error_response(response.status_code)
+        response["Cache-Control"] = "no-store"
+        response.setdefault("Content-Security-Policy", API_CSP)
+        return response
+
+    def process_exception(self, request, exception):
+        if not is_api_path(request.path):
+            return None
+        status, error_type, message, details, headers = classify(exception)
+        response = error_response(status, message, error_type, details)
+        for name, value in headers.items():
+            response[name] = value
+        return response
+
+    @staticmethod
+    def _body_size_error(request):
+        raw = request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            length = int(raw)
+        except ValueError:
+            return error_response(400, "The Content-Length header is not valid.")
+        if length > settings.MAX_REQUEST_BODY:
+            return error_response(413)
+        return None
+
+
+def _is_json(response):
+    return response.get("Content-Type", "").startswith("application/json")

@@ -1,0 +1,1 @@
+"""Federated login glue: front-end redirect allow-list and one-time login codes."""

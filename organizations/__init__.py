@@ -1,0 +1,1 @@
+"""Organizations, memberships and the role permission table."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OrganizationsConfig(AppConfig):
+    name = "organizations"
+    label = "authy_organizations"
+    verbose_name = "Organizations"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,3 @@
+"""Organization endpoints under /api/v1/organizations/."""
+
+urlpatterns = []

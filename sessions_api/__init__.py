@@ -1,0 +1,1 @@
+"""Login sessions: opening and ending them, bearer tokens and their cache."""

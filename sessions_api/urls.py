@@ -1,0 +1,3 @@
+"""Session endpoints under /api/v1/auth/."""
+
+urlpatterns = []
