@@ -19,6 +19,10 @@ password_changed = Signal()
 user_deactivated = Signal()
 # Sent with `user` inside the deletion transaction, before the row goes.
 user_deleting = Signal()
+# Sent with `user` after a password login proved the password, before the session is
+# created. A receiver refuses the login by raising the API's Forbidden (for example
+# when the user's organization enforces single sign-on).
+password_login_verified = Signal()
 
 
 def _remember_status(sender, instance, **kwargs):
