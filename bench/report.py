@@ -138,6 +138,8 @@ COLUMNS = (
     "p99 ms",
     "p99/p50",
     "non-2xx",
+    "CPU ms/req",
+    "CPU x bare",
     "SQL warm",
     "SQL cold",
 )
@@ -163,6 +165,8 @@ def rows(results, order):
                 _cell(result["p99_ms"], 2),
                 _cell(tail, 2),
                 _cell(result["non_2xx"]),
+                _cell(result.get("cpu_ms_per_request"), 3),
+                _cell(result.get("cpu_ratio_to_bare"), 2),
                 _cell(queries.get("warm")),
                 _cell(queries.get("cold")),
             ]

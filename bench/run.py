@@ -219,11 +219,19 @@ def measure(scenario, servers, driver, args, warmup=True):
         return {"status": "unavailable", "reason": reason, "kind": scenario.kind}
     if scenario.kind != "login" and warmup and args.warmup:
         driver.run(scenario, url, args.warmup)
+    server = servers[scenario.server]
+    cpu_before = server.cpu_seconds()
     result = driver.run(scenario, url, args.duration)
+    cpu = server.cpu_seconds() - cpu_before
+    # Server CPU per request barely moves with the machine's other load, unlike
+    # throughput, so it is the figure to compare across noisy runs.
+    if result["requests"]:
+        result["cpu_ms_per_request"] = round(cpu * 1000 / result["requests"], 3)
     result.update(status="measured", kind=scenario.kind, path=scenario.path)
     print(
         f"  {scenario.name}: {result['rps']} req/s, p50 {result['p50_ms']} ms, "
-        f"p99 {result['p99_ms']} ms, non-2xx {result['non_2xx']}"
+        f"p99 {result['p99_ms']} ms, non-2xx {result['non_2xx']}, "
+        f"worker CPU {result.get('cpu_ms_per_request')} ms/request"
     )
     return result
 
@@ -289,6 +297,10 @@ def run_scenarios(scenarios, servers, driver, args):
         if scenario.kind == "read" and bare.get("rps"):
             result["bare_rps"] = bare["rps"]
             result["ratio_to_bare"] = round(result["rps"] / bare["rps"], 3)
+            if bare.get("cpu_ms_per_request") and result.get("cpu_ms_per_request"):
+                result["cpu_ratio_to_bare"] = round(
+                    result["cpu_ms_per_request"] / bare["cpu_ms_per_request"], 2
+                )
         elif scenario.name == "login_serial":
             result["bcrypt_verify_ms"] = bcrypt["median_ms"]
             result["ratio_to_bcrypt"] = round(result["p50_ms"] / bcrypt["median_ms"], 3)

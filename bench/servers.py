@@ -87,6 +87,10 @@ class Gunicorn:
         """Return [{pid, rss_mb, peak_rss_mb}] for each live worker."""
         return [memory for memory in map(process_memory, self.worker_pids()) if memory]
 
+    def cpu_seconds(self):
+        """CPU time (user + system) the workers have used so far, in seconds."""
+        return sum(process_cpu_seconds(pid) for pid in self.worker_pids())
+
     def stop(self):
         if self.process is None or self.process.poll() is not None:
             return
@@ -113,3 +117,16 @@ def process_memory(pid):
         "rss_mb": round(fields.get("VmRSS", 0), 1),
         "peak_rss_mb": round(fields.get("VmHWM", 0), 1),
     }
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid):
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    # Fields after the command name (which may hold spaces) start at state.
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS
