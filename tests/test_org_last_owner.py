@@ -1,5 +1,4 @@
-"""No removal, demotion, departure or account deletion leaves an organization
-without an owner."""
+"""No removal, demotion, departure or account deletion leaves no owner."""
 
 import threading
 
