@@ -294,27 +294,29 @@ def release_memberships_of(user):
     owner of an organization that has other members, the deletion is refused with a
     409 naming those organizations, and nothing changes.
     """
-    plan = []
-    blocked = []
-    organization_ids = (
-        Membership.objects.filter(user=user)
-        .order_by("organization_id")
-        .values_list("organization_id", flat=True)
-    )
-    for organization_id in list(organization_ids):
-        step = _plan_release(organization_id, user)
-        if step == "blocked":
-            blocked.append(str(organization_id))
-        elif step is not None:
-            plan.append(step)
-    if blocked:
-        raise Conflict(
-            "You are the last owner of an organization that has other members. "
-            "Make another member an owner, or delete the organization, first.",
-            details={"organizations": blocked},
+    # A savepoint when the caller already opened the deletion transaction (as it
+    # should); a transaction of its own otherwise, so the row locks stay valid.
+    with transaction.atomic():
+        organization_ids = list(
+            Membership.objects.filter(user=user)
+            .order_by("organization_id")
+            .values_list("organization_id", flat=True)
         )
-    for step in plan:
-        _release(step, user)
+        plan, blocked = [], []
+        for organization_id in organization_ids:
+            step = _plan_release(organization_id, user)
+            if step == "blocked":
+                blocked.append(str(organization_id))
+            elif step is not None:
+                plan.append(step)
+        if blocked:
+            raise Conflict(
+                "You are the last owner of an organization that has other members. "
+                "Make another member an owner, or delete the organization, first.",
+                details={"organizations": blocked},
+            )
+        for step in plan:
+            _release(step, user)
 
 
 def _plan_release(organization_id, user):

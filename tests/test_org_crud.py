@@ -1,6 +1,7 @@
 """Creating, reading, updating and deleting organizations, and the caller's list."""
 
 import pytest
+import yaml
 
 from audit.models import AuditEvent
 from organizations.models import Membership, Organization, Role
@@ -304,3 +305,20 @@ def test_each_organization_write_records_exactly_one_event(auth_client):
     # then
     assert response.status_code == 201
     assert AuditEvent.objects.count() == before + 1
+
+
+def test_the_schema_documents_organization_ids_and_the_member_shape(client):
+    # when
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+
+    # then
+    operation = schema["paths"]["/api/v1/organizations/{organization_id}"]["get"]
+    parameter = operation["parameters"][0]
+    assert (parameter["name"], parameter["schema"]["format"]) == (
+        "organization_id",
+        "uuid",
+    )
+    member = schema["components"]["schemas"]["Member"]["properties"]
+    assert member["invited_by"]["nullable"] is True
+    assert member["invited_by"]["format"] == "uuid"
+    assert "/api/v1/users/me/organizations" in schema["paths"]
