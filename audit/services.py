@@ -23,6 +23,9 @@ _SECRET_KEY = re.compile(
 # of the URL-safe alphabet, mixing both cases. Slugs, hex digests and UUIDs are
 # single-case or shorter, so they pass; a value holding such a run does not.
 _TOKEN_RUN = re.compile(r"[A-Za-z0-9_-]{40,}")
+_EMAIL_MAX = AuditEvent._meta.get_field("actor_email").max_length
+_TARGET_TYPE_MAX = AuditEvent._meta.get_field("target_type").max_length
+_TARGET_ID_MAX = AuditEvent._meta.get_field("target_id").max_length
 
 
 class AuditMetadataError(ValueError):
@@ -82,13 +85,15 @@ def record(
     if target is not None:
         target_type = target_type or target._meta.model_name
         target_id = target_id or str(target.pk)
+    # The email of a failed login is whatever the client typed; cut it to the
+    # column so an absurd value is recorded instead of failing the insert.
     return AuditEvent.objects.create(
         action=action,
         actor_id=getattr(actor, "pk", None),
-        actor_email=getattr(actor, "email", "") or actor_email,
+        actor_email=(getattr(actor, "email", "") or actor_email or "")[:_EMAIL_MAX],
         organization_id=organization_id,
-        target_type=target_type,
-        target_id=str(target_id or ""),
+        target_type=target_type[:_TARGET_TYPE_MAX],
+        target_id=str(target_id or "")[:_TARGET_ID_MAX],
         ip_address=context.ip_address,
         user_agent=context.user_agent,
         request_id=context.request_id,

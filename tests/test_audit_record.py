@@ -239,3 +239,12 @@ def test_the_suite_guard_watches_every_test(request, client_for, user):
     assert leaks == [
         "auth.logout: metadata.note holds a secret of this test (Cor…, 23 characters)"
     ]
+
+
+def test_record_cuts_an_absurdly_long_typed_email_to_the_column():
+    typed = "a" * 300 + "@example.com"
+
+    event = record(AuditAction.LOGIN_FAILED, actor_email=typed, success=False)
+
+    event.refresh_from_db()
+    assert event.actor_email == typed[:254]
