@@ -1,9 +1,11 @@
 """`record()`: the one way services write to the audit trail."""
 
+import json
 import logging
 import re
 from datetime import timedelta
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
@@ -79,7 +81,9 @@ def record(
     empty.
     """
     AuditAction(action)  # Unknown actions fail here rather than at read time.
-    metadata = dict(metadata or {})
+    # A round trip through JSON turns ids, times and decimals into the strings
+    # that will be stored, so callers may pass `member.id` or `locked_until`.
+    metadata = json.loads(json.dumps(dict(metadata or {}), cls=DjangoJSONEncoder))
     _check_metadata(metadata)
     context = get_request_context()
     if target is not None:

@@ -1,5 +1,7 @@
 """record(): request context, secret refusal, and the caller's transaction decides."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import transaction
 
@@ -248,3 +250,23 @@ def test_record_cuts_an_absurdly_long_typed_email_to_the_column():
 
     event.refresh_from_db()
     assert event.actor_email == typed[:254]
+
+
+def test_record_stores_ids_and_times_in_metadata_as_json_strings(user):
+    # given
+    locked_until = datetime(2026, 12, 3, 18, 30, tzinfo=UTC)
+
+    # when
+    event = record(
+        AuditAction.ACCOUNT_LOCKED,
+        actor=user,
+        metadata={"user_id": user.id, "locked_until": locked_until, "failed": 5},
+    )
+
+    # then
+    event.refresh_from_db()
+    assert event.metadata == {
+        "user_id": str(user.id),
+        "locked_until": "2026-12-03T18:30:00Z",
+        "failed": 5,
+    }
