@@ -2,10 +2,10 @@
 
 Every test runs with the guard on. It notes the secrets the test brings into play
 (the fixtures' default password, every password set on or checked against a user,
-every password-, token- or code-like value the test client sends, every random
-token drawn from `secrets`, which covers bearer tokens and login codes), snapshots
-every audit event as it is written, even one later rolled back, and fails the test
-when any snapshot contains any of those secrets. `@pytest.mark.audit_guard_off`
+every password-, token- or code-like value the test client sends, every long
+random token drawn from `secrets`, which covers bearer tokens and login codes),
+snapshots every audit event as it is written, even one later rolled back, and fails
+the test when any snapshot contains any of those secrets. `@pytest.mark.audit_guard_off`
 turns it off for a test that writes such an event on purpose.
 """
 
@@ -20,6 +20,9 @@ from django.db.models.signals import post_save
 # Shorter strings ("short", "abc") are what validation tests send, and they occur
 # naturally inside ordinary words; they are not secrets worth scanning for.
 MIN_SECRET_LENGTH = 8
+# Random draws shorter than this (about 120 bits) are identifiers, such as a slug
+# suffix, that may rightly appear in an event; our tokens and codes are 43 long.
+MIN_RANDOM_SECRET_LENGTH = 20
 _SECRET_FIELD = re.compile(r"pass(word)?|token|secret|code|otp", re.IGNORECASE)
 # `action` is a catalogue constant ("user.password.changed"), never caller data.
 _UNSCANNED_FIELDS = {"action"}
@@ -93,7 +96,8 @@ def _collect_strings(value, where, into):
 def _recording(guard, function):
     def wrapper(*args, **kwargs):
         result = function(*args, **kwargs)
-        guard.add_secret(result)
+        if len(result) >= MIN_RANDOM_SECRET_LENGTH:
+            guard.add_secret(result)
         return result
 
     return wrapper

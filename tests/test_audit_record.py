@@ -1,5 +1,6 @@
 """record(): request context, secret refusal, and the caller's transaction decides."""
 
+import secrets
 from datetime import UTC, datetime
 
 import pytest
@@ -270,3 +271,15 @@ def test_record_stores_ids_and_times_in_metadata_as_json_strings(user):
         "locked_until": "2026-12-03T18:30:00Z",
         "failed": 5,
     }
+
+
+def test_the_suite_guard_leaves_short_random_identifiers_alone(request):
+    # given
+    guard = request.node.audit_guard
+    suffix = secrets.token_hex(4)
+
+    # when
+    record(AuditAction.ORG_CREATED, metadata={"slug": f"acme-{suffix}"})
+
+    # then
+    assert guard.leaks() == []
