@@ -3,7 +3,12 @@
 import uuid
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
@@ -48,7 +53,13 @@ class RegisterView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        tags=["auth"], request=RegisterInput, responses={201: SessionTokenResult}
+        tags=["auth"],
+        request=RegisterInput,
+        responses={
+            201: SessionTokenResult,
+            409: OpenApiResponse(description="The email is already registered"),
+            429: OpenApiResponse(description="IP rate limit; see Retry-After"),
+        },
     )
     def post(self, request):
         limit_by_ip(request, "register")
@@ -67,7 +78,21 @@ class LoginView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=["auth"], request=LoginInput, responses=SessionTokenResult)
+    @extend_schema(
+        tags=["auth"],
+        request=LoginInput,
+        responses={
+            200: SessionTokenResult,
+            401: OpenApiResponse(description="Invalid email or password"),
+            403: OpenApiResponse(
+                description="Right password, but the account is not active or a "
+                "login policy refuses password login"
+            ),
+            429: OpenApiResponse(
+                description="IP rate limit or account lockout; see Retry-After"
+            ),
+        },
+    )
     def post(self, request):
         limit_by_ip(request, "login")
         data = _parse(LoginInput, request.data)

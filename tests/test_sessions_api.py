@@ -220,6 +220,7 @@ def test_the_token_is_stored_only_as_its_sha256(api_client, user):
     assert token not in repr(rows)
     assert rows[0]["token_hash"] == hash_token(token)
     assert len(token) >= 43  # 256 bits of URL-safe base64
+    assert token not in repr(list(AuditEvent.objects.values()))
 
 
 def test_session_listing_never_shows_the_token_or_hash(auth_client):
