@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from accounts.emails import normalize_email
 from accounts.models import User
+from authy.api.fields import reject_unknown_fields
 
 # Far above the policy's maximum: long enough for any stored password, short enough
 # that hashing and the similarity check stay cheap.
@@ -29,6 +30,14 @@ class UserSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+
+def parse_input(serializer_class, data):
+    """Refuse keys the input does not declare, validate, return the clean values."""
+    reject_unknown_fields(data, serializer_class().fields)
+    payload = serializer_class(data=data)
+    payload.is_valid(raise_exception=True)
+    return payload.validated_data
 
 
 def _password_field(**options):

@@ -93,8 +93,7 @@ def _failure_answer(outcome):
 
 
 def _refuse_locked(email, user, retry_after):
-    with transaction.atomic():
-        _record_failure(email, user, "locked")
+    _record_failure(email, user, "locked")
     return RateLimited(LOCKED_MESSAGE, retry_after=retry_after)
 
 
@@ -109,6 +108,9 @@ def _unknown_email_attempt(email, password):
     with transaction.atomic():
         _record_failure(email, None, "unknown_email")
         if outcome.locked:
+            logger.warning(
+                "Login lockout of an unknown email (%ss)", outcome.lock_seconds
+            )
             _record_lock(email, None, outcome)
     return _failure_answer(outcome)
 
@@ -120,6 +122,9 @@ def _wrong_password(email, user):
         outcome = lockout.register_account_failure(locked_user)
         _record_failure(email, user, "wrong_password")
         if outcome.locked:
+            logger.warning(
+                "Login lockout of account %s (%ss)", user.pk, outcome.lock_seconds
+            )
             _record_lock(email, user, outcome)
     return _failure_answer(outcome)
 
@@ -132,7 +137,8 @@ def authenticate_password(email, password):
     the same 429 with Retry-After, whatever the password; a right password on an
     inactive or suspended account a 403. Each failure is counted and audited in a
     transaction of its own, so it stays recorded although the request fails. A
-    right password upgrades an outdated hash (check_password saves it).
+    right password upgrades an outdated hash (check_password saves it). Nothing
+    here runs inside the caller's transaction: failures must outlive the request.
     """
     email = normalize_email(email)
     user = User.objects.filter(email=email).first()
@@ -144,8 +150,7 @@ def authenticate_password(email, password):
     if not user.check_password(password):
         raise _wrong_password(email, user)
     if not user.is_active:
-        with transaction.atomic():
-            _record_failure(email, user, f"account_{user.status}")
+        _record_failure(email, user, f"account_{user.status}")
         raise Forbidden(INACTIVE_MESSAGE)
     lockout.clear_account(user)
     return user

@@ -11,18 +11,11 @@ from accounts.serializers import (
     ProfileInput,
     UserResult,
     UserSerializer,
+    parse_input,
 )
-from authy.api.fields import reject_unknown_fields
 from authy.api.responses import ApiResponse
 
 AccountDeletedResult = inline_serializer("AccountDeletedResult", {})
-
-
-def _parse(serializer_class, data):
-    reject_unknown_fields(data, serializer_class().fields)
-    payload = serializer_class(data=data)
-    payload.is_valid(raise_exception=True)
-    return payload.validated_data
 
 
 class UserMeView(APIView):
@@ -32,7 +25,7 @@ class UserMeView(APIView):
 
     @extend_schema(request=ProfileInput, responses=UserResult, tags=["users"])
     def patch(self, request):
-        changes = _parse(ProfileInput, request.data)
+        changes = parse_input(ProfileInput, request.data)
         user = services.update_profile(request.user, changes)
         return ApiResponse(
             {"user": UserSerializer(user).data}, message="Profile updated"
@@ -45,7 +38,7 @@ class UserMeView(APIView):
     )
     def delete(self, request):
         # A DELETE may come without a body; that is an empty object, not an error.
-        data = _parse(AccountDeleteInput, request.data or {})
+        data = parse_input(AccountDeleteInput, request.data or {})
         services.delete_account(request.user, data.get("password", ""))
         return ApiResponse({}, message="Account deleted")
 
@@ -55,7 +48,7 @@ class PasswordChangeView(APIView):
         request=PasswordChangeInput, responses=PasswordChangeResult, tags=["users"]
     )
     def post(self, request):
-        data = _parse(PasswordChangeInput, request.data)
+        data = parse_input(PasswordChangeInput, request.data)
         revoked = services.change_password(
             request.user,
             data.get("current_password", ""),

@@ -12,10 +12,14 @@ from drf_spectacular.utils import (
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from accounts.serializers import LoginInput, RegisterInput, UserSerializer
+from accounts.serializers import (
+    LoginInput,
+    RegisterInput,
+    UserSerializer,
+    parse_input,
+)
 from accounts.throttle import limit_by_ip
 from authy.api.errors import NotFound
-from authy.api.fields import reject_unknown_fields
 from authy.api.responses import ApiResponse
 from organizations.selectors import organizations_of
 from sessions_api import services
@@ -29,13 +33,6 @@ from sessions_api.serializers import (
 
 LogoutResult = inline_serializer("LogoutResult", {})
 SessionRevokedResult = inline_serializer("SessionRevokedResult", {})
-
-
-def _parse(serializer_class, data):
-    reject_unknown_fields(data, serializer_class().fields)
-    payload = serializer_class(data=data)
-    payload.is_valid(raise_exception=True)
-    return payload.validated_data
 
 
 def _token_result(user, session, token):
@@ -63,7 +60,7 @@ class RegisterView(APIView):
     )
     def post(self, request):
         limit_by_ip(request, "register")
-        data = _parse(RegisterInput, request.data)
+        data = parse_input(RegisterInput, request.data)
         user, session, token = services.register(
             data["email"], data["password"], data.get("full_name", "")
         )
@@ -95,7 +92,7 @@ class LoginView(APIView):
     )
     def post(self, request):
         limit_by_ip(request, "login")
-        data = _parse(LoginInput, request.data)
+        data = parse_input(LoginInput, request.data)
         user, session, token = services.login_with_password(
             data["email"], data["password"], remember_me=data["remember_me"]
         )
