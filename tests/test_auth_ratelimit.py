@@ -86,3 +86,50 @@ def test_limits_are_off_when_ratelimit_enable_is_off(api_client, user, settings)
 
     # then
     assert answers == [200, 200, 200]
+
+
+@pytest.fixture
+def dead_cache(settings):
+    """Point the cache at a Redis port where nothing listens."""
+    settings.RATELIMIT_ENABLE = True
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+        }
+    }
+
+
+def test_login_and_me_work_while_the_cache_is_down(api_client, user, dead_cache):
+    # given
+    body = {"email": user.email, "password": DEFAULT_PASSWORD}
+
+    # when
+    response = api_client.post("/api/v1/auth/login", body, "json")
+    api_client.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {response.json()['data']['token']}"
+    )
+    me = api_client.get("/api/v1/auth/me")
+
+    # then
+    assert response.status_code == 200
+    assert me.status_code == 200
+
+
+def test_failures_still_answer_and_lock_accounts_while_the_cache_is_down(
+    api_client, user, dead_cache, settings
+):
+    # given
+    settings.LOGIN_LOCKOUT_THRESHOLD = 2
+    wrong = {"email": user.email, "password": "Wrong-Password-123"}
+
+    # when
+    unknown = api_client.post(
+        "/api/v1/auth/login", {**wrong, "email": "ghost@example.com"}, "json"
+    )
+    answers = [api_client.post("/api/v1/auth/login", wrong, "json") for _ in range(2)]
+
+    # then
+    assert_error(unknown, 401, "AUTHENTICATION_ERROR")
+    assert [answer.status_code for answer in answers] == [401, 429]
