@@ -9,6 +9,7 @@ from drf_spectacular.utils import (
     extend_schema,
     inline_serializer,
 )
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
@@ -31,6 +32,9 @@ from sessions_api.serializers import (
     SessionTokenResult,
 )
 
+# The API guard sets this on every /api/ answer; a token must not depend on that.
+NO_STORE = {"Cache-Control": "no-store"}
+
 LogoutResult = inline_serializer("LogoutResult", {})
 SessionRevokedResult = inline_serializer("SessionRevokedResult", {})
 
@@ -39,9 +43,7 @@ def _token_result(user, session, token):
     return {
         "user": UserSerializer(user).data,
         "token": token,
-        "expires_at": SessionSerializer()
-        .fields["expires_at"]
-        .to_representation(session.expires_at),
+        "expires_at": serializers.DateTimeField().to_representation(session.expires_at),
     }
 
 
@@ -68,6 +70,7 @@ class RegisterView(APIView):
             _token_result(user, session, token),
             message="Registration successful",
             status=201,
+            headers=NO_STORE,
         )
 
 
@@ -97,7 +100,9 @@ class LoginView(APIView):
             data["email"], data["password"], remember_me=data["remember_me"]
         )
         return ApiResponse(
-            _token_result(user, session, token), message="Login successful"
+            _token_result(user, session, token),
+            message="Login successful",
+            headers=NO_STORE,
         )
 
 
