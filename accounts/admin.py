@@ -1,5 +1,6 @@
 """The user admin: email login, status actions, and audited changes."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import admin as auth_admin
@@ -22,6 +23,8 @@ class UserCreationForm(auth_forms.AdminUserCreationForm):
 
 
 class UserChangeForm(auth_forms.UserChangeForm):
+    avatar_url = forms.URLField(max_length=2048, required=False, assume_scheme="https")
+
     class Meta:
         model = User
         fields = "__all__"
@@ -140,6 +143,16 @@ class UserAdmin(auth_admin.UserAdmin):
                 if user.password != before:
                     staff.record_password_set(user, actor=request.user)
         return response
+
+    # Verbose names of related rows that go with the user without a delete permission
+    # of their own: the deletion ends them properly (see `user_deleting`).
+    deleted_with_user = frozenset()
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(
+            objs, request
+        )
+        return deleted, counts, perms_needed - self.deleted_with_user, protected
 
     def delete_model(self, request, obj):
         staff.delete(obj, actor=request.user)

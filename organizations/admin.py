@@ -1,6 +1,7 @@
 """The organization admin, with memberships inline; every change is audited."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 
 from organizations import staff
@@ -23,6 +24,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     ordering = ("name",)
     readonly_fields = ("created_by", "created_at", "updated_at")
     inlines = [MembershipInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return (

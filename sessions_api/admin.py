@@ -92,6 +92,8 @@ class UserWithSessionsAdmin(UserAdmin):
     """The accounts user admin plus the session action only this app can perform."""
 
     actions = [*UserAdmin.actions, "end_sessions"]
+    # Sessions are revoked (and evicted from the cache) before their user is deleted.
+    deleted_with_user = frozenset({Session._meta.verbose_name})
 
     @admin.action(
         description="End all sessions of selected accounts", permissions=["change"]
