@@ -2,12 +2,14 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -28,6 +30,15 @@ class UserChangeForm(auth_forms.UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin login form; a locked account fails like a wrong password."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.locked_until and user.locked_until > timezone.now():
+            raise self.get_invalid_login_error()
 
 
 def report(modeladmin, request, done, total, verb):

@@ -20,7 +20,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     )
     list_filter = ("action", "success", "organization_id", "created_at")
     search_fields = ("actor_email", "=request_id")
-    date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     # Counting every row of a large trail on each page view is wasted work.
     show_full_result_count = False

@@ -20,6 +20,14 @@ class GatehouseAdminSite(admin.AdminSite):
     site_title = "Gatehouse admin"
     index_title = "Back office"
 
+    @property
+    def login_form(self):
+        # Imported late: the form needs the user model, which is not loaded yet
+        # when this site is instantiated.
+        from accounts.admin import AdminLoginForm
+
+        return AdminLoginForm
+
     def login(self, request, extra_context=None):
         """Count every submitted login per client IP; over the limit answer 429."""
         usage = get_usage(

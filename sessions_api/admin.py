@@ -44,7 +44,6 @@ class SessionAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     search_fields = ("user__email", "=ip_address")
     ordering = ("-created_at",)
-    date_hierarchy = "created_at"
     # The token hash stays out of the page: it is no secret, but nobody needs it.
     fields = (
         "id",

@@ -1,6 +1,9 @@
 """The admin login: email and password, rate limited per client IP like the API's."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 LOGIN = "/admin/login/?next=/admin/"
 
@@ -111,3 +114,22 @@ def test_no_limit_when_rate_limiting_is_disabled(client, db, settings):
 
     # then
     assert statuses == {200}
+
+
+def test_a_locked_staff_account_fails_like_a_wrong_password(client, user_factory):
+    # given
+    user_factory(
+        "boss@example.com",
+        password="Long-Enough-Pass-1",
+        is_staff=True,
+        locked_until=timezone.now() + timedelta(minutes=5),
+    )
+
+    # when
+    locked = attempt(client, "boss@example.com", "Long-Enough-Pass-1")
+    wrong = attempt(client, "boss@example.com", "not-the-password")
+
+    # then
+    assert locked.status_code == wrong.status_code == 200
+    assert locked.context["form"].errors == wrong.context["form"].errors
+    assert client.get("/admin/").status_code == 302

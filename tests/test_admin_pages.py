@@ -73,6 +73,8 @@ def test_changelist_redirects_an_anonymous_visitor_to_the_login(client, db, url)
         "/admin/authy_accounts/user/?q=ada",
         "/admin/authy_accounts/user/?status__exact=suspended&is_staff__exact=1",
         "/admin/authy_organizations/organization/?q=acme",
+        "/admin/authy_sessions/session/?q=ada",
+        "/admin/authy_sessions/session/?q=127.0.0.1",
         "/admin/authy_sessions/session/?state=active",
         "/admin/authy_sessions/session/?state=revoked",
         "/admin/authy_sessions/session/?state=expired",
