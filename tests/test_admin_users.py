@@ -8,8 +8,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User, UserStatus
+from accounts.signals import user_deleting
 from audit.actions import AuditAction
 from audit.models import AuditEvent
+from authy.api.errors import Conflict
 from sessions_api.models import Session
 from sessions_api.services import create_session
 
@@ -332,3 +334,25 @@ def test_user_search_finds_by_email_and_name(staff_client, user_factory):
     assert b"zed@example.com" in by_name.content
     assert b"yan@example.com" not in by_name.content
     assert b"yan@example.com" in by_email.content
+
+
+def test_a_refused_deletion_keeps_the_user_and_says_why(staff_client, user):
+    # given
+    def refuse(sender, user, **kwargs):
+        raise Conflict("This user is the last owner of Acme.")
+
+    user_deleting.connect(refuse, dispatch_uid="test_refuse_deletion")
+
+    # when
+    try:
+        response = staff_client.post(
+            f"{CHANGELIST}{user.pk}/delete/", {"post": "yes"}, follow=True
+        )
+    finally:
+        user_deleting.disconnect(dispatch_uid="test_refuse_deletion")
+
+    # then
+    assert response.status_code == 200
+    assert User.objects.filter(pk=user.pk).exists()
+    assert "last owner of Acme" in response.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditAction.USER_DELETED).exists()
