@@ -14,7 +14,10 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import staff
+from accounts.emails import normalize_email
 from accounts.models import User
+from audit.actions import AuditAction
+from audit.services import record
 from authy.api.errors import Conflict
 
 
@@ -39,6 +42,23 @@ class AdminLoginForm(AdminAuthenticationForm):
         super().confirm_login_allowed(user)
         if user.locked_until and user.locked_until > timezone.now():
             raise self.get_invalid_login_error()
+
+
+def record_admin_login(request, succeeded):
+    """Audit one submitted admin login, like the API's (normalised email only)."""
+    if succeeded:
+        record(
+            AuditAction.LOGIN_SUCCEEDED, actor=request.user, metadata={"via": "admin"}
+        )
+        return
+    email = normalize_email(request.POST.get("username", ""))[:254]
+    record(
+        AuditAction.LOGIN_FAILED,
+        actor=User.objects.filter(email=email).first() if email else None,
+        actor_email=email,
+        metadata={"via": "admin"},
+        success=False,
+    )
 
 
 def report(modeladmin, request, done, total, verb):

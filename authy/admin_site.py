@@ -29,7 +29,7 @@ class GatehouseAdminSite(admin.AdminSite):
         return AdminLoginForm
 
     def login(self, request, extra_context=None):
-        """Count every submitted login per client IP; over the limit answer 429."""
+        """Limit submitted logins per client IP (429 over the limit); audit each."""
         usage = get_usage(
             request,
             group=ADMIN_LOGIN_RATELIMIT_GROUP,
@@ -40,7 +40,12 @@ class GatehouseAdminSite(admin.AdminSite):
         )
         if usage is not None and usage["should_limit"]:
             return self._rate_limited(request, usage)
-        return super().login(request, extra_context)
+        response = super().login(request, extra_context)
+        if request.method == "POST" and response.status_code in (200, 302):
+            from accounts.admin import record_admin_login
+
+            record_admin_login(request, succeeded=response.status_code == 302)
+        return response
 
     def _rate_limited(self, request, usage):
         retry_after = max(1, usage["time_left"])

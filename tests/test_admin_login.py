@@ -5,6 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from audit.actions import AuditAction
+from audit.models import AuditEvent
+
 LOGIN = "/admin/login/?next=/admin/"
 
 
@@ -133,3 +136,38 @@ def test_a_locked_staff_account_fails_like_a_wrong_password(client, user_factory
     assert locked.status_code == wrong.status_code == 200
     assert locked.context["form"].errors == wrong.context["form"].errors
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_successful_admin_login_is_audited(client, user_factory):
+    # given
+    boss = user_factory(
+        "boss@example.com", password="Long-Enough-Pass-1", is_staff=True
+    )
+
+    # when
+    attempt(client, "boss@example.com", "Long-Enough-Pass-1")
+
+    # then
+    event = AuditEvent.objects.get()
+    assert event.action == AuditAction.LOGIN_SUCCEEDED
+    assert event.actor_id == boss.pk
+    assert event.ip_address == "10.0.0.1"
+    assert event.metadata == {"via": "admin"}
+
+
+def test_a_failed_admin_login_is_audited_with_the_normalised_email(
+    client, user_factory
+):
+    # given
+    boss = user_factory("boss@example.com", is_staff=True)
+
+    # when
+    attempt(client, " BOSS@example.com", "not-the-password")
+    attempt(client, "stranger@example.com", "whatever")
+
+    # then
+    known, unknown = AuditEvent.objects.order_by("actor_email")
+    assert (known.action, known.success) == (AuditAction.LOGIN_FAILED, False)
+    assert (known.actor_id, known.actor_email) == (boss.pk, "boss@example.com")
+    assert (unknown.actor_id, unknown.actor_email) == (None, "stranger@example.com")
+    assert "not-the-password" not in str(known.metadata)
