@@ -193,3 +193,21 @@ def test_a_view_only_staff_user_sees_no_revoke_action(client, user_factory, user
     session.refresh_from_db()
     assert session.revoked_at is None
     assert attempt.status_code in (200, 302)
+
+
+def test_audit_events_filter_by_organization(staff_client, user):
+    # given
+    acme = Organization.objects.create(name="Acme", slug="acme")
+    record(AuditAction.ORG_UPDATED, actor=user, organization_id=acme.pk, target=acme)
+    record(AuditAction.LOGIN_SUCCEEDED, actor=user)
+
+    # when
+    response = staff_client.get(
+        "/admin/authy_audit/auditevent/", {"organization_id": str(acme.pk)}
+    )
+
+    # then
+    assert response.status_code == 200
+    assert list(
+        response.context["cl"].result_list.values_list("action", flat=True)
+    ) == [AuditAction.ORG_UPDATED]
