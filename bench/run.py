@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import secrets
+import subprocess
 import sys
 import time
 import urllib.error
@@ -211,17 +212,26 @@ class Driver:
         )
 
 
-def measure(scenario, servers, driver, args, warmup=True):
+def _unavailable(scenario, reason):
+    print(f"  {scenario.name}: unavailable ({reason})")
+    return {"status": "unavailable", "reason": reason, "kind": scenario.kind}
+
+
+def measure(scenario, servers, driver, args, warmup=True, probed=False):
     url = servers[scenario.server].url + scenario.path
-    reason = probe(url, scenario, driver.request)
+    reason = None if probed else probe(url, scenario, driver.request)
     if reason:
-        print(f"  {scenario.name}: unavailable ({reason})")
-        return {"status": "unavailable", "reason": reason, "kind": scenario.kind}
-    if scenario.kind != "login" and warmup and args.warmup:
-        driver.run(scenario, url, args.warmup)
+        return _unavailable(scenario, reason)
     server = servers[scenario.server]
-    cpu_before = server.cpu_seconds()
-    result = driver.run(scenario, url, args.duration)
+    try:
+        if scenario.kind != "login" and warmup and args.warmup:
+            driver.run(scenario, url, args.warmup)
+        cpu_before = server.cpu_seconds()
+        result = driver.run(scenario, url, args.duration)
+    except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+        # A load run that breaks (the server died, wrk printed nothing) costs this
+        # scenario its figures, not the whole run.
+        return _unavailable(scenario, f"load failed: {error}"[:200])
     cpu = server.cpu_seconds() - cpu_before
     # Server CPU per request barely moves with the machine's other load, unlike
     # throughput, so it is the figure to compare across noisy runs.
@@ -278,19 +288,14 @@ def run_scenarios(scenarios, servers, driver, args):
         url = servers[scenario.server].url + scenario.path
         reason = probe(url, scenario, driver.request)
         if reason:
-            print(f"  {scenario.name}: unavailable ({reason})")
-            results[scenario.name] = {
-                "status": "unavailable",
-                "reason": reason,
-                "kind": scenario.kind,
-            }
+            results[scenario.name] = _unavailable(scenario, reason)
             continue
         if scenario.kind == "read":
             bare = measure(BARE, servers, driver, args, warmup=not bare_runs)
             bare_runs.append(bare)
         elif scenario.name == "login_serial":
             bcrypt = inprocess.bcrypt_verify_ms()
-        result = measure(scenario, servers, driver, args)
+        result = measure(scenario, servers, driver, args, probed=True)
         results[scenario.name] = result
         if result["status"] != "measured":
             continue
