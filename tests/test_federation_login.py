@@ -1,5 +1,7 @@
 """Browser sign-in with Google, GitHub, Microsoft and generic OIDC, end to end."""
 
+import time
+
 import pytest
 import responses
 from rest_framework.test import APIClient
@@ -7,7 +9,16 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from federation.models import FederatedIdentity, LoginCode
 from sessions_api.models import Session
-from tests.federation_fakes import FAKES, FRONTEND, query_of, s256, sign_in
+from tests.federation_fakes import (
+    FAKES,
+    FORGED_KEY,
+    FRONTEND,
+    begin,
+    complete,
+    query_of,
+    s256,
+    sign_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +118,216 @@ def test_sign_in_creates_a_verified_user_and_hands_back_a_one_time_code(
     assert session.auth_method == provider.id
     assert second.status_code == 400
     assert second.json()["error"]["type"] == "VALIDATION_ERROR"
+
+
+def assert_refused(response, reason):
+    assert response.status_code == 302
+    assert response["Location"] == f"{FRONTEND}?error={reason}"
+    assert LoginCode.objects.count() == 0
+    assert Session.objects.count() == 0
+
+
+def tamper_signature(fake):
+    fake.key = FORGED_KEY
+
+
+def tamper_audience(fake):
+    fake.claims_override = {"aud": "someone-elses-client"}
+
+
+def tamper_issuer(fake):
+    fake.claims_override = {"iss": "https://evil.example.net/v2.0"}
+
+
+def tamper_expiry(fake):
+    past = int(time.time()) - 3600
+    fake.claims_override = {"iat": past - 300, "exp": past}
+
+
+def tamper_nonce(fake):
+    fake.claims_override = {"nonce": "a-nonce-from-another-login"}
+
+
+tamper_signature.detail = "invalid_signature"
+tamper_audience.detail = "invalid_claim"
+tamper_issuer.detail = "invalid_claim"
+tamper_expiry.detail = "response_expired"
+tamper_nonce.detail = "nonce_mismatch"
+
+TAMPERING = [
+    (provider_id, tamper)
+    for provider_id in WITH_ID_TOKEN
+    for tamper in (tamper_signature, tamper_audience, tamper_issuer, tamper_expiry)
+] + [("google", tamper_nonce), ("oidc", tamper_nonce)]
+
+
+@pytest.mark.parametrize(
+    ("provider", "tamper"),
+    TAMPERING,
+    indirect=["provider"],
+    ids=[f"{p}-{t.__name__}" for p, t in TAMPERING],
+)
+def test_an_id_token_that_fails_validation_ends_in_an_error_and_no_session(
+    browser, provider, tamper, django_user_model
+):
+    # given
+    tamper(provider)
+
+    # when
+    response = sign_in(browser, provider)
+
+    # then
+    assert_refused(response, "invalid_response")
+    assert django_user_model.objects.count() == 0
+    event = AuditEvent.objects.get(action="auth.federated.failed")
+    assert event.success is False
+    assert event.metadata["provider"] == provider.id
+    assert event.metadata["reason"] == "invalid_response"
+    expected = "SuspiciousOperation" if provider.id == "oidc" else tamper.detail
+    assert event.metadata["detail"] == expected
+
+
+@pytest.mark.parametrize("provider", ALL, indirect=True)
+def test_a_callback_with_a_foreign_state_is_refused_before_the_code_is_traded(
+    browser, provider
+):
+    # given
+    started = begin(browser, provider.id)
+    provider.authorized(started["Location"])
+
+    # when
+    response = complete(browser, provider.id, state="state-from-another-browser")
+
+    # then
+    assert_refused(response, "invalid_state")
+    assert provider.token_requests == []
+
+
+@pytest.mark.parametrize("provider", ALL, indirect=True)
+def test_a_state_is_spent_by_its_first_callback(browser, provider):
+    # given
+    first = sign_in(browser, provider)
+    LoginCode.objects.all().delete()
+    begin(browser, provider.id)
+
+    # when
+    replay = complete(browser, provider.id, provider.auth_request["state"])
+
+    # then
+    assert first["Location"].startswith(FRONTEND + "?code=")
+    assert_refused(replay, "invalid_state")
+
+
+@pytest.mark.parametrize("provider", ALL, indirect=True)
+def test_an_unverified_provider_email_neither_creates_nor_links(
+    browser, provider, user_factory, django_user_model
+):
+    # given
+    provider.verified = False
+    provider.email = "taken@example.com"
+    owner = user_factory(email="taken@example.com", email_verified=True)
+
+    # when
+    response = sign_in(browser, provider)
+
+    # then
+    assert_refused(response, "email_not_verified")
+    assert FederatedIdentity.objects.count() == 0
+    assert list(django_user_model.objects.all()) == [owner]
+    event = AuditEvent.objects.get(action="auth.federated.failed")
+    assert event.metadata["reason"] == "email_not_verified"
+
+
+@pytest.mark.parametrize("provider", ["google", "github"], indirect=True)
+def test_a_verified_email_does_not_link_to_an_account_with_an_unverified_email(
+    browser, provider, user_factory
+):
+    # given
+    squatter = user_factory(email="ada@example.com", email_verified=False)
+
+    # when
+    response = sign_in(browser, provider)
+
+    # then
+    assert_refused(response, "account_exists_unverified")
+    assert FederatedIdentity.objects.count() == 0
+    event = AuditEvent.objects.get(action="auth.federated.failed")
+    assert event.actor_id == squatter.id
+
+
+@pytest.mark.parametrize("provider", ALL, indirect=True)
+def test_a_verified_email_links_to_the_account_whose_email_is_verified(
+    browser, provider, user_factory
+):
+    # given
+    owner = user_factory(email="ada@example.com", email_verified=True)
+
+    # when
+    response = sign_in(browser, provider)
+    code = query_of(response["Location"])["code"]
+
+    # then
+    identity = FederatedIdentity.objects.get()
+    assert identity.user == owner
+    linked = AuditEvent.objects.get(action="user.identity.linked")
+    assert linked.metadata == {"provider": provider.id, "via": "verified_email"}
+    assert exchange(code).json()["data"]["user"]["id"] == str(owner.id)
+
+
+@pytest.mark.parametrize("status", ["suspended", "inactive"])
+@pytest.mark.parametrize("provider", ["google"], indirect=True)
+def test_a_suspended_or_inactive_user_cannot_sign_in_with_a_linked_identity(
+    browser, provider, user_factory, status
+):
+    # given
+    owner = user_factory(email="ada@example.com")
+    FederatedIdentity.objects.create(
+        user=owner, provider="google", subject=provider.subject
+    )
+    owner.status = status
+    owner.save()
+
+    # when
+    response = sign_in(browser, provider)
+
+    # then
+    assert_refused(response, "account_disabled")
+
+
+@pytest.mark.parametrize("provider", ["github"], indirect=True)
+def test_a_returning_identity_signs_in_its_user_even_after_an_email_change(
+    browser, provider, user_factory
+):
+    # given
+    owner = user_factory(email="ada@example.com")
+    FederatedIdentity.objects.create(
+        user=owner, provider="github", subject=provider.subject
+    )
+    provider.email = "ada@new-employer.example"
+    provider.verified = False
+
+    # when
+    response = sign_in(browser, provider)
+
+    # then
+    code = query_of(response["Location"])["code"]
+    assert exchange(code).json()["data"]["user"]["id"] == str(owner.id)
+    identity = FederatedIdentity.objects.get()
+    assert identity.email == "ada@new-employer.example"
+    assert identity.last_used_at is not None
+
+
+@pytest.mark.parametrize("provider", ["google", "oidc"], indirect=True)
+def test_the_provider_refusing_consent_returns_access_denied(browser, provider):
+    # given
+    started = begin(browser, provider.id)
+    provider.authorized(started["Location"])
+
+    # when
+    response = browser.get(
+        f"/api/v1/auth/{provider.id}/callback",
+        {"state": provider.auth_request["state"], "error": "access_denied"},
+    )
+
+    # then
+    assert_refused(response, "access_denied")
