@@ -331,3 +331,18 @@ def test_the_provider_refusing_consent_returns_access_denied(browser, provider):
 
     # then
     assert_refused(response, "access_denied")
+
+
+@pytest.mark.parametrize("provider", ALL, indirect=True)
+def test_callback_urls_follow_public_url_when_it_is_set(browser, provider, settings):
+    # given
+    settings.PUBLIC_URL = "https://id.example.com"
+
+    # when
+    response = sign_in(browser, provider)
+
+    # then
+    callback = f"https://id.example.com/api/v1/auth/{provider.id}/callback"
+    assert provider.auth_request["redirect_uri"] == callback
+    assert provider.token_requests[0].get("redirect_uri") == callback
+    assert response["Location"].startswith(FRONTEND + "?code=")
