@@ -2,8 +2,10 @@
 
 import pytest
 import responses
+from django.contrib.auth import authenticate
 from rest_framework.test import APIClient
 
+from tests.conftest import DEFAULT_PASSWORD
 from tests.federation_fakes import FAKES, FRONTEND, begin
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +35,11 @@ def test_no_provider_is_listed_when_none_is_configured(api_client):
 
 
 def test_configured_providers_are_listed_with_their_login_urls_and_no_secret(
-    api_client, all_configured
+    api_client, all_configured, django_assert_num_queries
 ):
     # when
-    response = api_client.get("/api/v1/auth/providers")
+    with django_assert_num_queries(0):
+        response = api_client.get("/api/v1/auth/providers")
 
     # then
     assert response.json()["data"]["providers"] == [
@@ -161,3 +164,22 @@ def test_a_callback_without_a_flow_in_this_browser_is_a_json_400(all_configured)
     # then
     assert response.status_code == 400
     assert response.json()["error"]["type"] == "VALIDATION_ERROR"
+
+
+def test_no_provider_backend_can_answer_the_admin_password_login(
+    settings, all_configured, user_factory, rf
+):
+    # given
+    owner = user_factory(email="admin@example.com")
+    request = rf.post("/admin/login/?code=provider-code&state=s")
+
+    # when
+    signed_in = authenticate(
+        request, username="admin@example.com", password=DEFAULT_PASSWORD
+    )
+    refused = authenticate(request, username="admin@example.com", password="wrong")
+
+    # then
+    assert settings.AUTHENTICATION_BACKENDS == ["accounts.backends.EmailBackend"]
+    assert signed_in == owner
+    assert refused is None
