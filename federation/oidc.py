@@ -88,16 +88,16 @@ def start(request):
 
 def complete(request, link_user_id=None):
     """Finish the flow; return the user or raise FederationError / library errors."""
-    if request.GET.get("error"):
-        raise FederationError("access_denied")
     state, code = request.GET.get("state"), request.GET.get("code")
     states = request.session.get(STATES_SESSION_KEY) or {}
-    if not state or not code or state not in states:
-        raise FederationError(INVALID_STATE)
-    # The state is spent before the code is traded, so a replay finds nothing.
-    entry = states.pop(state)
+    # The state is spent before anything else, so a replay finds nothing.
+    entry = states.pop(state, None) if isinstance(state, str) else None
     request.session[STATES_SESSION_KEY] = states
     request.session.save()
+    if request.GET.get("error"):
+        raise FederationError("access_denied")
+    if entry is None or not code:
+        raise FederationError(INVALID_STATE)
     backend = GatehouseOIDCBackend(callback_url(request, PROVIDER_ID), link_user_id)
     user = backend.authenticate(
         request, nonce=entry.get("nonce"), code_verifier=entry.get("code_verifier")

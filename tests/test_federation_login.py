@@ -346,3 +346,23 @@ def test_callback_urls_follow_public_url_when_it_is_set(browser, provider, setti
     assert provider.auth_request["redirect_uri"] == callback
     assert provider.token_requests[0].get("redirect_uri") == callback
     assert response["Location"].startswith(FRONTEND + "?code=")
+
+
+@pytest.mark.parametrize("provider", ALL, indirect=True)
+def test_provider_tokens_reach_neither_the_session_the_audit_log_nor_the_logs(
+    browser, provider, caplog
+):
+    # given
+    caplog.set_level("DEBUG")
+
+    # when
+    response = sign_in(browser, provider)
+
+    # then
+    code = query_of(response["Location"])["code"]
+    session_data = repr(dict(browser.session.items()))
+    audit_data = repr(list(AuditEvent.objects.values()))
+    for secret in ("provider-access", "provider-code", "eyJ", code):
+        assert secret not in session_data
+        assert secret not in audit_data
+        assert secret not in caplog.text
