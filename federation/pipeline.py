@@ -7,7 +7,10 @@ LINK_USER_KWARG = "gatehouse_link_user_id"
 
 
 def _is_true(value):
-    return value is True or (isinstance(value, str) and value.lower() == "true")
+    """Read a boolean claim; some providers send "true" or "1" instead of true."""
+    return value is True or (
+        isinstance(value, (str, int)) and str(value).lower() in {"true", "1"}
+    )
 
 
 def _github_email(response):

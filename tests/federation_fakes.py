@@ -221,6 +221,33 @@ class MicrosoftFake(FakeProvider):
         rsps.add(responses.GET, self.jwks_uri, json=jwks())
 
 
+class MicrosoftTenantFake(MicrosoftFake):
+    """Entra ID configured for one tenant: its discovery names one exact issuer."""
+
+    base = f"https://login.microsoftonline.com/{MicrosoftFake.tenant}"
+    authorize_endpoint = base + "/oauth2/v2.0/authorize"
+    token_endpoint = base + "/oauth2/v2.0/token"
+    jwks_uri = base + "/discovery/v2.0/keys"
+
+    def configure(self, settings):
+        super().configure(settings)
+        settings.SOCIAL_AUTH_MICROSOFT_TENANT_ID = self.tenant
+
+    def install(self, rsps):
+        FakeProvider.install(self, rsps)
+        rsps.add(
+            responses.GET,
+            self.base + "/v2.0/.well-known/openid-configuration",
+            json={
+                "issuer": self.issuer,
+                "authorization_endpoint": self.authorize_endpoint,
+                "token_endpoint": self.token_endpoint,
+                "jwks_uri": self.jwks_uri,
+            },
+        )
+        rsps.add(responses.GET, self.jwks_uri, json=jwks())
+
+
 class GitHubFake(FakeProvider):
     id = "github"
     client_id = "github-client-id"

@@ -13,6 +13,7 @@ from tests.federation_fakes import (
     FAKES,
     FORGED_KEY,
     FRONTEND,
+    MicrosoftTenantFake,
     begin,
     complete,
     query_of,
@@ -366,3 +367,30 @@ def test_provider_tokens_reach_neither_the_session_the_audit_log_nor_the_logs(
         assert secret not in session_data
         assert secret not in audit_data
         assert secret not in caplog.text
+
+
+@pytest.mark.parametrize("foreign", [False, True])
+def test_a_single_tenant_microsoft_setup_admits_only_its_own_tenant(
+    browser, settings, rsps, foreign
+):
+    # given
+    settings.FRONTEND_REDIRECT_ALLOWLIST = [FRONTEND]
+    fake = MicrosoftTenantFake()
+    fake.configure(settings)
+    fake.install(rsps)
+    if foreign:
+        other = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+        fake.claims_override = {
+            "tid": other,
+            "iss": f"https://login.microsoftonline.com/{other}/v2.0",
+        }
+
+    # when
+    response = sign_in(browser, fake)
+
+    # then
+    assert fake.auth_request["redirect_uri"].endswith("/auth/microsoft/callback")
+    if foreign:
+        assert_refused(response, "invalid_response")
+    else:
+        assert response["Location"].startswith(FRONTEND + "?code=")
