@@ -62,8 +62,12 @@ def _authenticate(request, provider, link_user_id):
         backend = social.load_backend(
             request, provider.id, callback_url(request, provider.id)
         )
-        return backend.complete(**{LINK_USER_KWARG: link_user_id})
-    return oidc.complete(request, link_user_id)
+        user = backend.complete(**{LINK_USER_KWARG: link_user_id})
+    else:
+        user = oidc.complete(request, link_user_id)
+    if user is None or not hasattr(user, "pk"):
+        raise FederationError("invalid_response")
+    return user
 
 
 def _failure(error):
@@ -82,30 +86,30 @@ def _failure(error):
     return "invalid_response", detail
 
 
+_EXPECTED_ERRORS = (
+    FederationError,
+    SocialAuthBaseException,
+    SuspiciousOperation,
+    requests.RequestException,
+)
+
+
 def finish(request, provider, flow):
     """Complete the provider's callback and return the redirect to the front end."""
     redirect_uri = flow["redirect_uri"]
     link_user_id = flow.get("link_user_id")
     try:
         user = _authenticate(request, provider, link_user_id)
-        if user is None or not hasattr(user, "pk"):
-            raise FederationError("invalid_response")
-    except (
-        FederationError,
-        SocialAuthBaseException,
-        SuspiciousOperation,
-        requests.RequestException,
-    ) as error:
-        return HttpResponseRedirect(_refuse(provider.id, redirect_uri, error))
+    except _EXPECTED_ERRORS as error:
+        return _refuse(provider.id, redirect_uri, error)
     except Exception as error:
         # A bug or an unexpected library error still returns the browser to the
         # front end instead of stranding it on a JSON page.
         logger.exception("Federated sign-in failed unexpectedly")
-        failed = _refuse(provider.id, redirect_uri, error, reason="server_error")
-        return HttpResponseRedirect(failed)
+        return _refuse(provider.id, redirect_uri, error, reason="server_error")
     if link_user_id:
         return HttpResponseRedirect(with_params(redirect_uri, linked=provider.id))
-    return HttpResponseRedirect(_sign_in(user, provider.id, redirect_uri))
+    return _sign_in(user, provider.id, redirect_uri)
 
 
 @transaction.atomic
@@ -116,7 +120,7 @@ def _sign_in(user, provider_id, redirect_uri):
         target=user,
         metadata={"provider": provider_id},
     )
-    return redirect_with_code(redirect_uri, user, provider_id)
+    return HttpResponseRedirect(redirect_with_code(redirect_uri, user, provider_id))
 
 
 @transaction.atomic
@@ -137,4 +141,4 @@ def _refuse(provider_id, redirect_uri, error, reason=None):
         metadata={"provider": provider_id, "reason": reason, "detail": detail},
         success=False,
     )
-    return redirect_with_error(redirect_uri, reason)
+    return HttpResponseRedirect(redirect_with_error(redirect_uri, reason))

@@ -268,3 +268,19 @@ def test_unlinking_an_unknown_identity_is_a_404(auth_client, user_factory, targe
     assert response.status_code == 404
     assert response.json()["error"]["type"] == "NOT_FOUND"
     assert FederatedIdentity.objects.count() == 1
+
+
+def test_a_link_finished_after_the_user_was_suspended_is_refused(
+    auth_client, user, google
+):
+    # given
+    login_url = start_link(auth_client).json()["data"]["login_url"]
+    user.status = "suspended"
+    user.save()
+
+    # when
+    response = follow(login_url, google)
+
+    # then
+    assert response["Location"] == f"{FRONTEND}?error=account_disabled"
+    assert FederatedIdentity.objects.count() == 0

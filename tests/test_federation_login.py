@@ -394,3 +394,26 @@ def test_a_single_tenant_microsoft_setup_admits_only_its_own_tenant(
         assert_refused(response, "invalid_response")
     else:
         assert response["Location"].startswith(FRONTEND + "?code=")
+
+
+@pytest.mark.parametrize("provider", ["github"], indirect=True)
+def test_an_unexpected_error_still_returns_the_browser_to_the_front_end(
+    browser, provider, monkeypatch
+):
+    # given
+    def explode(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("federation.pipeline.resolve_account", explode)
+
+    # when
+    response = sign_in(browser, provider)
+
+    # then
+    assert_refused(response, "server_error")
+    event = AuditEvent.objects.get(action="auth.federated.failed")
+    assert event.metadata == {
+        "provider": "github",
+        "reason": "server_error",
+        "detail": "RuntimeError",
+    }
