@@ -81,6 +81,7 @@ def bcrypt_verify_ms(samples=7):
 
 def profile(scenario, request, count, output_path):
     """Profile `count` warm requests with pyinstrument; write text and HTML reports."""
+    # Imported here: only `--profile` needs it (requirements-dev.txt pins it).
     from pyinstrument import Profiler
 
     client = Client(HTTP_HOST=HOST)
