@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("organizations.urls")),
     path("", include("audit.urls")),
     path("", include("federation.urls")),
+    path("", include("saml_sso.urls")),
 ]
 
 urlpatterns = [
