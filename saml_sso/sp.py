@@ -6,9 +6,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
-from saml2.client import Saml2Client
-from saml2.config import SPConfig
-from saml2.metadata import create_metadata_string
 from saml2.saml import NAMEID_FORMAT_EMAILADDRESS, NAMEID_FORMAT_UNSPECIFIED
 
 from authy.api.errors import ServiceUnavailable
@@ -69,6 +66,10 @@ def sp_config(slug, name, base_url, idp_metadata_xml=None, allow_unsolicited=Fal
     the organization's IdP metadata; pysaml2 checks audience, destination,
     recipient and validity window against the values given here.
     """
+    # pysaml2's signature layer loads XML schemas on import (a second or more), so it
+    # is imported on first use rather than when the URLconf loads.
+    from saml2.config import SPConfig
+
     urls = sp_urls(slug, base_url)
     conf = SPConfig()
     conf.load(
@@ -108,6 +109,8 @@ def sp_config(slug, name, base_url, idp_metadata_xml=None, allow_unsolicited=Fal
 
 
 def client_for(config, base_url, allow_unsolicited=False):
+    from saml2.client import Saml2Client
+
     org = config.organization
     conf = sp_config(
         org.slug, org.name, base_url, config.idp_metadata_xml, allow_unsolicited
@@ -117,5 +120,7 @@ def client_for(config, base_url, allow_unsolicited=False):
 
 def metadata_xml(organization, base_url):
     """Our SP metadata for `organization`, as XML text."""
+    from saml2.metadata import create_metadata_string
+
     conf = sp_config(organization.slug, organization.name, base_url)
     return create_metadata_string(None, config=conf, sign=False).decode()
