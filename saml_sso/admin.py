@@ -37,4 +37,6 @@ class SamlDomainAdmin(admin.ModelAdmin):
             try:
                 mark_verified(claimed, request.user, method="admin")
             except Conflict as exc:
-                self.message_user(request, f"{claimed.domain}: {exc.message}", messages.ERROR)
+                self.message_user(
+                    request, f"{claimed.domain}: {exc.message}", messages.ERROR
+                )

@@ -38,7 +38,9 @@ def fetch_metadata(url):
             allow_redirects=False,
         ) as answer:
             answer.raise_for_status()
-            body = answer.raw.read(app_settings.METADATA_MAX_BYTES + 1, decode_content=True)
+            body = answer.raw.read(
+                app_settings.METADATA_MAX_BYTES + 1, decode_content=True
+            )
     except requests.RequestException as exc:
         logger.info("SAML metadata fetch failed: %s", type(exc).__name__)
         raise _invalid(
@@ -65,7 +67,9 @@ def parse_metadata(xml, field="idp_metadata_xml"):
         logger.info("SAML metadata rejected: %s", type(exc).__name__)
         raise _invalid(field, "This is not valid SAML metadata.") from exc
     if len(idps) != 1:
-        raise _invalid(field, "The metadata must describe exactly one identity provider.")
+        raise _invalid(
+            field, "The metadata must describe exactly one identity provider."
+        )
     entity_id = idps[0]
     if not store.single_sign_on_service(entity_id, BINDING_HTTP_REDIRECT):
         raise _invalid(

@@ -120,7 +120,9 @@ def _take_pending(config, relay_state):
 def _route(config, relay_state):
     pending = _take_pending(config, relay_state)
     if pending is not None:
-        return _Route(pending.redirect_uri, {pending.request_id: pending.redirect_uri}, False)
+        return _Route(
+            pending.redirect_uri, {pending.request_id: pending.redirect_uri}, False
+        )
     # IdP-initiated sign-in: the IdP's default relay state names the front end.
     redirect_uri = relay_state if is_allowed_redirect(relay_state) else None
     return _Route(redirect_uri, {}, True)
@@ -248,4 +250,3 @@ def _record_refusal(config, refusal):
         metadata={"reason": refusal.reason, "idp_entity_id": config.idp_entity_id},
         success=False,
     )
-

@@ -1,4 +1,4 @@
-"""Per-organization SAML settings, claimed domains, pending logins and used assertions."""
+"""SAML settings per organization, claimed domains, pending logins, used assertions."""
 
 import uuid
 
@@ -77,11 +77,12 @@ class SamlPendingLogin(models.Model):
 
     relay_state_hash = models.CharField(max_length=64, unique=True)
     request_id = models.CharField(max_length=256)
-    config = models.ForeignKey(
-        SamlConfig, on_delete=models.CASCADE, related_name="+"
-    )
+    config = models.ForeignKey(SamlConfig, on_delete=models.CASCADE, related_name="+")
     redirect_uri = models.URLField(max_length=2048)
     expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"Pending SAML login {self.request_id}"
 
 
 class SamlAssertionUse(models.Model):
@@ -98,3 +99,6 @@ class SamlAssertionUse(models.Model):
                 fields=["issuer", "assertion_id"], name="saml_assertion_used_once"
             ),
         ]
+
+    def __str__(self):
+        return f"Used assertion {self.assertion_id}"

@@ -14,10 +14,16 @@ class SamlConfigInput(serializers.Serializer):
     allow_idp_initiated = serializers.BooleanField(required=False, default=False)
 
     def validate(self, attrs):
-        given = [key for key in ("idp_metadata_xml", "idp_metadata_url") if attrs.get(key)]
+        given = [
+            key for key in ("idp_metadata_xml", "idp_metadata_url") if attrs.get(key)
+        ]
         if len(given) != 1:
             raise serializers.ValidationError(
-                {"idp_metadata_xml": ["Give either idp_metadata_xml or idp_metadata_url."]}
+                {
+                    "idp_metadata_xml": [
+                        "Give either idp_metadata_xml or idp_metadata_url."
+                    ]
+                }
             )
         return attrs
 

@@ -1,4 +1,4 @@
-"""Configuration services: save or delete an organization's SAML set-up, verify domains."""
+"""Save or delete an organization's SAML set-up and verify its domains."""
 
 import secrets
 
@@ -26,7 +26,7 @@ def get_config(organization):
 
 
 def _sync_domains(config, domains):
-    """Keep the rows (tokens, verification) of domains that stay; add and drop others."""
+    """Keep the rows of domains that stay (token, verification); add or drop others."""
     config.domains.exclude(domain__in=domains).delete()
     existing = set(config.domains.values_list("domain", flat=True))
     SamlDomain.objects.bulk_create(
@@ -43,7 +43,10 @@ def save_config(organization, actor, *, metadata, metadata_url, domains, options
     """Create or replace the SAML configuration; `options` holds the two flags."""
     config, created = SamlConfig.objects.select_for_update().get_or_create(
         organization=organization,
-        defaults={"idp_entity_id": metadata.entity_id, "idp_metadata_xml": metadata.xml},
+        defaults={
+            "idp_entity_id": metadata.entity_id,
+            "idp_metadata_xml": metadata.xml,
+        },
     )
     config.idp_entity_id = metadata.entity_id
     config.idp_metadata_xml = metadata.xml

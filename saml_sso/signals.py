@@ -17,9 +17,12 @@ def refuse_password_login_under_enforced_sso(sender, user, **kwargs):
     nothing to someone who does not know it.
     """
     domain = email_domain(user.email)
-    if domain and SamlDomain.objects.filter(
-        domain=domain, verified_at__isnull=False, config__enforce=True
-    ).exists():
+    if (
+        domain
+        and SamlDomain.objects.filter(
+            domain=domain, verified_at__isnull=False, config__enforce=True
+        ).exists()
+    ):
         raise Forbidden(SSO_REQUIRED_MESSAGE)
 
 

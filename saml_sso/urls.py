@@ -21,7 +21,9 @@ urlpatterns = [
         views.SamlMetadataView.as_view(),
         name="saml-metadata",
     ),
-    path("auth/saml/<str:slug>/login", views.SamlLoginView.as_view(), name="saml-login"),
+    path(
+        "auth/saml/<str:slug>/login", views.SamlLoginView.as_view(), name="saml-login"
+    ),
     path("auth/saml/<str:slug>/acs", views.SamlAcsView.as_view(), name="saml-acs"),
     path("auth/saml/<str:slug>/sls", views.SamlSlsView.as_view(), name="saml-sls"),
 ]

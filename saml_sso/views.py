@@ -37,12 +37,16 @@ _CONFIG_FIELDS = [
     "allow_idp_initiated",
 ]
 _REDIRECT_URI_INVALID = "This redirect_uri is not on the allow-list."
-SamlConfigResult = inline_serializer("SamlConfigResult", {"saml": SamlConfigSerializer()})
-SamlDomainResult = inline_serializer("SamlDomainResult", {"domain": SamlDomainSerializer()})
+SamlConfigResult = inline_serializer(
+    "SamlConfigResult", {"saml": SamlConfigSerializer()}
+)
+SamlDomainResult = inline_serializer(
+    "SamlDomainResult", {"domain": SamlDomainSerializer()}
+)
 
 
 class SamlView(APIView):
-    """Every SAML endpoint answers 503 while xmlsec1 is missing."""
+    # Every SAML endpoint answers 503 while xmlsec1 is missing (checked per request).
 
     def initial(self, request, *args, **kwargs):
         xmlsec_binary()
@@ -56,6 +60,8 @@ def _allowed_redirect(value):
 
 
 class SamlConfigView(SamlView):
+    """The organization's SAML configuration (owners and admins)."""
+
     def _respond(self, request, config, message):
         data = SamlConfigSerializer(
             config, context={"base_url": public_base_url(request)}
@@ -99,6 +105,8 @@ class SamlConfigView(SamlView):
 
 
 class SamlDomainVerifyView(SamlView):
+    """Verify a claimed domain by its TXT record `gatehouse-verification=<token>`."""
+
     @extend_schema(request=None, responses=SamlDomainResult, tags=["saml"])
     def post(self, request, org_id, domain):
         membership = require(org_id, request.user, OrgAction.CONFIGURE_SSO)
@@ -109,6 +117,8 @@ class SamlDomainVerifyView(SamlView):
 
 
 class SamlDiscoverView(SamlView):
+    """The SAML login URL for an email's verified domain, or null."""
+
     authentication_classes = []
     permission_classes = [AllowAny]
 
@@ -125,6 +135,8 @@ class SamlDiscoverView(SamlView):
 
 
 class SamlMetadataView(SamlView):
+    """Our service-provider metadata for the organization's IdP."""
+
     authentication_classes = []
     permission_classes = [AllowAny]
 
@@ -149,6 +161,8 @@ def _redirect(location, status=302):
 
 
 class SamlLoginView(SamlView):
+    """Send the browser to the IdP with an AuthnRequest (redirect binding)."""
+
     authentication_classes = []
     permission_classes = [AllowAny]
 

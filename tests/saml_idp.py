@@ -14,8 +14,12 @@ from cryptography.x509.oid import NameOID
 from saml2 import BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
-from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_EMAILADDRESS, NameID
-from saml2.saml import AUTHN_PASSWORD_PROTECTED
+from saml2.saml import (
+    AUTHN_PASSWORD_PROTECTED,
+    NAME_FORMAT_URI,
+    NAMEID_FORMAT_EMAILADDRESS,
+    NameID,
+)
 from saml2.server import Server
 
 IDP_ENTITY_ID = "https://idp.example.test/saml/metadata"
@@ -133,20 +137,19 @@ class IdentityProvider:
         )
         return base64.b64encode(str(response).encode()).decode()
 
-    def logout_request(self, email, destination):
-        """A signed LogoutRequest for the POST binding, base64-encoded."""
+    def logout_request(self, email, destination, sign=True):
+        """A LogoutRequest for the POST binding, base64-encoded."""
         request_id, request = self.server.create_logout_request(
             destination,
             IDP_ENTITY_ID,
             name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=email),
-            sign=True,
+            sign=sign,
         )
         return base64.b64encode(str(request).encode()).decode()
 
 
 def key_directory():
     return tempfile.mkdtemp(prefix="gatehouse-saml-")
-
 
 
 # Where the tests' Gatehouse lives and the one front-end callback it may redirect to.
@@ -160,7 +163,9 @@ def sp_url(slug, endpoint):
     return f"{PUBLIC_URL}/api/v1/auth/saml/{slug}/{endpoint}"
 
 
-def configure_saml(owner, idp, *, slug="acme", domains=("acme.test",), verified=None, **options):
+def configure_saml(
+    owner, idp, *, slug="acme", domains=("acme.test",), verified=None, **options
+):
     """Create an organization owned by `owner` whose SAML IdP is `idp`."""
     from organizations.models import Membership, Organization, Role
     from saml_sso.idp_metadata import parse_metadata
@@ -186,4 +191,6 @@ def configure_saml(owner, idp, *, slug="acme", domains=("acme.test",), verified=
 
 
 def query_of(location):
-    return {key: values[0] for key, values in parse_qs(urlsplit(location).query).items()}
+    return {
+        key: values[0] for key, values in parse_qs(urlsplit(location).query).items()
+    }

@@ -82,7 +82,9 @@ def test_an_owner_saves_the_configuration_from_metadata_xml(
     assert [d["domain"] for d in saml["domains"]] == ["acme.test", "corp.acme.test"]
     assert all(d["verified"] is False for d in saml["domains"])
     first = saml["domains"][0]
-    assert first["txt_record"] == f"gatehouse-verification={first['verification_token']}"
+    assert (
+        first["txt_record"] == f"gatehouse-verification={first['verification_token']}"
+    )
     event = AuditEvent.objects.get(action="org.saml.updated")
     assert event.organization_id == organization.id
     assert event.metadata["domains"] == ["acme.test", "corp.acme.test"]
@@ -273,7 +275,10 @@ def test_a_domain_is_verified_by_its_dns_txt_record(
     config = configure_saml_for(organization, user, idp)
     claimed = config.domains.get(domain="other.test")
     FakeResolver.records = {
-        "other.test": ["v=spf1 -all", f"gatehouse-verification={claimed.verification_token}"]
+        "other.test": [
+            "v=spf1 -all",
+            f"gatehouse-verification={claimed.verification_token}",
+        ]
     }
 
     # when
@@ -282,7 +287,9 @@ def test_a_domain_is_verified_by_its_dns_txt_record(
     # then
     assert answer.status_code == 200, answer.content
     assert answer.json()["data"]["domain"]["verified"] is True
-    event = AuditEvent.objects.get(action="org.saml.domain_verified", metadata__method="dns")
+    event = AuditEvent.objects.get(
+        action="org.saml.domain_verified", metadata__method="dns"
+    )
     assert event.metadata == {"domain": "other.test", "method": "dns"}
 
 

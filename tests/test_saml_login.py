@@ -229,13 +229,12 @@ def test_a_replayed_response_is_refused(api_client, idp, acme):
     assert replay.json()["error"]["type"] == "BAD_REQUEST"
 
 
-def test_a_replayed_idp_initiated_assertion_is_refused(
-    api_client, idp, user_factory
-):
+def test_a_replayed_idp_initiated_assertion_is_refused(api_client, idp, user_factory):
     # given: IdP-initiated sign-in, so no pending request stands in the way
     owner = user_factory(email="owner@initech.test")
-    configure_saml(owner, idp, slug="initech", domains=["initech.test"],
-                   allow_idp_initiated=True)
+    configure_saml(
+        owner, idp, slug="initech", domains=["initech.test"], allow_idp_initiated=True
+    )
     idp.trust(api_client.get(sp_url("initech", "metadata")).content.decode())
     response = good_response(
         idp, type("R", (), {"id": None}), email="peter@initech.test", slug="initech"
@@ -278,13 +277,12 @@ def test_an_email_outside_the_verified_domains_is_refused(api_client, idp, acme)
     assert not User.objects.filter(email="mallory@evil.test").exists()
 
 
-def test_an_unverified_domain_neither_routes_nor_creates(
-    api_client, idp, user_factory
-):
+def test_an_unverified_domain_neither_routes_nor_creates(api_client, idp, user_factory):
     # given: acme claims pending.test but has not proved it owns it
     owner = user_factory(email="owner@acme.test")
-    configure_saml(owner, idp, domains=["acme.test", "pending.test"],
-                   verified=["acme.test"])
+    configure_saml(
+        owner, idp, domains=["acme.test", "pending.test"], verified=["acme.test"]
+    )
     idp.trust(api_client.get(sp_url("acme", "metadata")).content.decode())
     request, relay_state = start_login(api_client, idp)
 
@@ -336,9 +334,7 @@ def test_a_suspended_account_is_refused(api_client, idp, acme, user_factory):
     assert_refused(answer, "account_disabled")
 
 
-def test_a_response_with_an_unknown_relay_state_is_a_bad_request(
-    api_client, idp, acme
-):
+def test_a_response_with_an_unknown_relay_state_is_a_bad_request(api_client, idp, acme):
     # given
     request, _ = start_login(api_client, idp)
 
