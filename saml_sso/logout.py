@@ -7,6 +7,8 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 
 from accounts.emails import normalize_email
 from accounts.models import User
+from audit.actions import AuditAction
+from audit.services import record
 from authy.api.errors import BadRequest
 from saml_sso.sp import client_for
 from sessions_api.models import AuthMethod, Session
@@ -49,7 +51,16 @@ def _end_sessions(config, name_id):
     if user is None or not config.organization.memberships.filter(user=user).exists():
         return 0
     sessions = Session.objects.active().filter(user=user, auth_method=AuthMethod.SAML)
-    return sum(revoke_session(session, "saml_logout") for session in sessions)
+    ended = sum(revoke_session(session, "saml_logout") for session in sessions)
+    if ended:
+        record(
+            AuditAction.LOGOUT,
+            actor=user,
+            organization_id=config.organization_id,
+            target=user,
+            metadata={"via": "saml_single_logout", "sessions_ended": ended},
+        )
+    return ended
 
 
 def handle_logout_request(config, base_url, values, binding):

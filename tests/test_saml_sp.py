@@ -6,6 +6,7 @@ import pytest
 from saml2.mdstore import InMemoryMetaData
 
 from accounts.models import User
+from audit.models import AuditEvent
 from saml_sso import sp
 from sessions_api.models import Session
 from sessions_api.services import create_session
@@ -158,6 +159,8 @@ def test_a_signed_idp_logout_request_ends_the_members_saml_sessions(
     assert answer["Location"].startswith("https://idp.example.test/saml/slo?")
     assert Session.objects.get(pk=saml_session.pk).revoked_at is not None
     assert Session.objects.get(pk=password_session.pk).revoked_at is None
+    event = AuditEvent.objects.get(action="auth.logout")
+    assert event.metadata == {"via": "saml_single_logout", "sessions_ended": 1}
 
 
 @needs_xmlsec
