@@ -22,12 +22,19 @@ INVALID_MESSAGE = "This is not a valid, signed SAML logout request."
 
 
 def _parse(config, base_url, values, binding):
+    from saml2.sigver import RSACrypto  # heavy: imported on first use, like sp.py
+
     client = client_for(config, base_url)
     # pysaml2 demands a signature on incoming requests only when this flag of the
     # IdP role is set; setting it on our SP config makes it verify the XML
     # signature (POST) or the query-string signature (redirect) against the
     # IdP's metadata certificate, and refuse an unsigned request.
     client.config._idp_want_authn_requests_signed = True
+    # The redirect-binding check goes through pysaml2's RSA backend, which it only
+    # builds when the SP has a private key of its own; verification uses the IdP's
+    # certificate, never this (absent) key.
+    if client.sec.sec_backend is None:
+        client.sec.sec_backend = RSACrypto(None)
     try:
         request = client.parse_logout_request(
             values.get("SAMLRequest", ""),

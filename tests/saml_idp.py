@@ -21,6 +21,7 @@ from saml2.saml import (
     NameID,
 )
 from saml2.server import Server
+from saml2.xmldsig import SIG_RSA_SHA256
 
 IDP_ENTITY_ID = "https://idp.example.test/saml/metadata"
 IDP_SSO_URL = "https://idp.example.test/saml/sso"
@@ -136,6 +137,24 @@ class IdentityProvider:
             sign_assertion=sign_assertion,
         )
         return base64.b64encode(str(response).encode()).decode()
+
+    def logout_redirect(self, email, destination):
+        """A LogoutRequest URL for the redirect binding, signed in the query string."""
+        _, request = self.server.create_logout_request(
+            destination,
+            IDP_ENTITY_ID,
+            name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=email),
+            sign=False,
+        )
+        info = self.server.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(request),
+            destination,
+            relay_state="idp-state",
+            sign=True,
+            sigalg=SIG_RSA_SHA256,
+        )
+        return dict(info["headers"])["Location"]
 
     def logout_request(self, email, destination, sign=True):
         """A LogoutRequest for the POST binding, base64-encoded."""

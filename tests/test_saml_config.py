@@ -340,3 +340,28 @@ def test_verifying_a_domain_the_organization_does_not_claim_is_not_found(
 
     # then
     assert answer.status_code == 404
+
+
+def test_staff_verify_a_domain_in_the_admin(
+    client, organization, idp, user, user_factory
+):
+    # given
+    config = configure_saml_for(organization, user, idp)
+    claimed = config.domains.get(domain="other.test")
+    staff = user_factory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+
+    # when
+    answer = client.post(
+        "/admin/authy_saml/samldomain/",
+        {"action": "verify_domains", "_selected_action": [str(claimed.pk)]},
+    )
+
+    # then
+    assert answer.status_code == 302
+    claimed.refresh_from_db()
+    assert claimed.verified_by == staff
+    event = AuditEvent.objects.get(
+        action="org.saml.domain_verified", target_id=str(claimed.pk)
+    )
+    assert (event.actor_id, event.metadata["method"]) == (staff.id, "admin")

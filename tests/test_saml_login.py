@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 import pytest
+from django.test import Client
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -86,14 +87,15 @@ def assert_refused(answer, reason):
 
 
 def test_a_good_assertion_signs_in_creates_the_user_and_the_membership(
-    api_client, idp, acme
+    api_client, idp, acme, django_assert_max_num_queries
 ):
     # given
     organization, _ = acme
     request, relay_state = start_login(api_client, idp)
 
     # when
-    answer = post_to_acs(api_client, good_response(idp, request), relay_state)
+    with django_assert_max_num_queries(22):
+        answer = post_to_acs(api_client, good_response(idp, request), relay_state)
     code = query_of(answer["Location"])["code"]
     exchanged = api_client.post("/api/v1/auth/exchange", {"code": code}, format="json")
 
@@ -367,3 +369,22 @@ def test_login_for_an_organization_without_saml_is_not_found(api_client, db):
 
     # then
     assert answer.status_code == 404
+
+
+def test_the_acs_takes_the_idps_form_post_without_a_csrf_token(api_client, idp, acme):
+    # given: a browser-like client that enforces CSRF, as Django does in production
+    browser = Client(enforce_csrf_checks=True)
+    request, relay_state = start_login(api_client, idp)
+
+    # when
+    answer = browser.post(
+        "/api/v1/auth/saml/acme/acs",
+        urlencode(
+            {"SAMLResponse": good_response(idp, request), "RelayState": relay_state}
+        ),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    # then
+    assert answer.status_code == 303
+    assert set(query_of(answer["Location"])) == {"code"}

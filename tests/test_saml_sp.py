@@ -1,8 +1,9 @@
 """SP endpoints: metadata, discovery, single logout, and life without xmlsec1."""
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
+import yaml
 from saml2.mdstore import InMemoryMetaData
 
 from accounts.models import User
@@ -164,6 +165,29 @@ def test_a_signed_idp_logout_request_ends_the_members_saml_sessions(
 
 
 @needs_xmlsec
+def test_a_logout_request_signed_in_the_redirect_binding_is_accepted(
+    api_client, acme, idp
+):
+    # given
+    owner = User.objects.get(email="owner@acme.test")
+    saml_session, _ = create_session(owner, auth_method="saml")
+    idp.trust(api_client.get(sp_url("acme", "metadata")).content.decode())
+    location = urlsplit(idp.logout_redirect("owner@acme.test", sp_url("acme", "sls")))
+
+    # when
+    answer = api_client.get(f"{location.path}?{location.query}")
+    tampered = api_client.get(
+        f"{location.path}?{location.query.replace('idp-state', 'other-state')}"
+    )
+
+    # then
+    assert answer.status_code == 302
+    assert query_of(answer["Location"])["RelayState"] == "idp-state"
+    assert Session.objects.get(pk=saml_session.pk).revoked_at is not None
+    assert tampered.status_code == 400
+
+
+@needs_xmlsec
 def test_an_unsigned_logout_request_is_refused(api_client, acme, idp):
     # given
     owner = User.objects.get(email="owner@acme.test")
@@ -181,6 +205,20 @@ def test_an_unsigned_logout_request_is_refused(api_client, acme, idp):
     # then
     assert answer.status_code == 400
     assert Session.objects.get(pk=saml_session.pk).revoked_at is None
+
+
+def test_the_schema_documents_sp_metadata_as_xml_not_as_the_envelope(api_client, db):
+    # when
+    schema = yaml.safe_load(api_client.get("/api/schema/").content)
+
+    # then
+    metadata = schema["paths"]["/api/v1/auth/saml/{slug}/metadata"]["get"]
+    assert list(metadata["responses"]["200"]["content"]) == [
+        "application/samlmetadata+xml"
+    ]
+    discover = schema["paths"]["/api/v1/auth/saml/discover"]["post"]["responses"]
+    envelope = discover["200"]["content"]["application/json"]["schema"]["allOf"][0]
+    assert envelope == {"$ref": "#/components/schemas/SuccessEnvelope"}
 
 
 def test_without_xmlsec1_the_saml_endpoints_answer_503(api_client, monkeypatch, db):
