@@ -142,12 +142,20 @@ def _parse(config, base_url, saml_response, route):
         raise SamlLoginRefused("invalid_response") from exc
     if response is None or response.assertion is None:
         raise SamlLoginRefused("invalid_response")
-    if response.issuer() != config.idp_entity_id:
+    if not _issued_by(response, config.idp_entity_id):
         raise SamlLoginRefused("invalid_response")
     if route.unsolicited and response.in_response_to:
         # A response to some other request is not an IdP-initiated sign-in.
         raise SamlLoginRefused("unsolicited_response")
     return response
+
+
+def _issued_by(response, entity_id):
+    """True when the assertion, and the response if it names one, come from the IdP."""
+    issuer = response.assertion.issuer
+    if issuer is None or (issuer.text or "").strip() != entity_id:
+        return False
+    return response.issuer() in ("", entity_id)
 
 
 def _remember_assertions(issuer, response):

@@ -46,7 +46,8 @@ def _parse(config, base_url, values, binding):
     except Exception as exc:
         logger.info("SAML logout request rejected: %s", type(exc).__name__)
         raise BadRequest(INVALID_MESSAGE) from exc
-    if request is None or request.issuer.text.strip() != config.idp_entity_id:
+    issuer = request.message.issuer if request is not None else None
+    if issuer is None or (issuer.text or "").strip() != config.idp_entity_id:
         raise BadRequest(INVALID_MESSAGE)
     return client, request
 
