@@ -6,12 +6,12 @@ from saml_sso import views
 
 urlpatterns = [
     path(
-        "organizations/<str:org_id>/saml",
+        "organizations/<str:organization_id>/saml",
         views.SamlConfigView.as_view(),
         name="org-saml",
     ),
     path(
-        "organizations/<str:org_id>/saml/domains/<str:domain>/verify",
+        "organizations/<str:organization_id>/saml/domains/<str:domain>/verify",
         views.SamlDomainVerifyView.as_view(),
         name="org-saml-domain-verify",
     ),

@@ -69,14 +69,14 @@ class SamlConfigView(SamlView):
         return ApiResponse({"saml": data}, message=message)
 
     @extend_schema(responses=SamlConfigResult, tags=["saml"])
-    def get(self, request, org_id):
-        membership = require(org_id, request.user, OrgAction.CONFIGURE_SSO)
+    def get(self, request, organization_id):
+        membership = require(organization_id, request.user, OrgAction.CONFIGURE_SSO)
         config = services.get_config(membership.organization)
         return self._respond(request, config, "SAML configuration")
 
     @extend_schema(request=SamlConfigInput, responses=SamlConfigResult, tags=["saml"])
-    def put(self, request, org_id):
-        membership = require(org_id, request.user, OrgAction.CONFIGURE_SSO)
+    def put(self, request, organization_id):
+        membership = require(organization_id, request.user, OrgAction.CONFIGURE_SSO)
         reject_unknown_fields(request.data, _CONFIG_FIELDS)
         payload = SamlConfigInput(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -98,8 +98,8 @@ class SamlConfigView(SamlView):
         return self._respond(request, config, "SAML configuration saved")
 
     @extend_schema(responses=inline_serializer("Empty", {}), tags=["saml"])
-    def delete(self, request, org_id):
-        membership = require(org_id, request.user, OrgAction.CONFIGURE_SSO)
+    def delete(self, request, organization_id):
+        membership = require(organization_id, request.user, OrgAction.CONFIGURE_SSO)
         services.delete_config(membership.organization, request.user)
         return ApiResponse({}, message="SAML configuration deleted")
 
@@ -108,8 +108,8 @@ class SamlDomainVerifyView(SamlView):
     """Verify a claimed domain by its TXT record `gatehouse-verification=<token>`."""
 
     @extend_schema(request=None, responses=SamlDomainResult, tags=["saml"])
-    def post(self, request, org_id, domain):
-        membership = require(org_id, request.user, OrgAction.CONFIGURE_SSO)
+    def post(self, request, organization_id, domain):
+        membership = require(organization_id, request.user, OrgAction.CONFIGURE_SSO)
         claimed = services.verify_domain(membership.organization, domain, request.user)
         return ApiResponse(
             {"domain": SamlDomainSerializer(claimed).data}, message="Domain verified"
