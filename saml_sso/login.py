@@ -213,11 +213,7 @@ def _accept(config, response):
         actor=user,
         organization_id=config.organization_id,
         target=user,
-        metadata={
-            "idp_entity_id": config.idp_entity_id,
-            "user_created": created,
-            "membership_created": joined,
-        },
+        metadata={"user_created": created, "membership_created": joined},
     )
     return user
 
@@ -250,11 +246,12 @@ def _record_refusal(config, refusal):
         refusal.reason,
         extra={"org": str(config.organization_id)},
     )
+    known = User.objects.filter(email=refusal.email).first() if refusal.email else None
     record(
         AuditAction.SAML_LOGIN_FAILED,
+        actor=known,
         actor_email=refusal.email,
         organization_id=config.organization_id,
-        target=config,
-        metadata={"reason": refusal.reason, "idp_entity_id": config.idp_entity_id},
+        metadata={"reason": refusal.reason},
         success=False,
     )

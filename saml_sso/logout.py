@@ -59,15 +59,11 @@ def _end_sessions(config, name_id):
     if user is None or not config.organization.memberships.filter(user=user).exists():
         return 0
     sessions = Session.objects.active().filter(user=user, auth_method=AuthMethod.SAML)
-    ended = sum(revoke_session(session, "saml_logout") for session in sessions)
-    if ended:
-        record(
-            AuditAction.LOGOUT,
-            actor=user,
-            organization_id=config.organization_id,
-            target=user,
-            metadata={"via": "saml_single_logout", "sessions_ended": ended},
-        )
+    ended = 0
+    for session in sessions:
+        if revoke_session(session, "saml_logout"):
+            record(AuditAction.LOGOUT, actor=user, target=session)
+            ended += 1
     return ended
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from audit.actions import AuditAction
 from audit.services import record
 from authy.api.errors import Conflict, NotFound, ValidationFailed
+from organizations.models import Organization
 from saml_sso.domains import has_verification_record, normalize_domain
 from saml_sso.models import SamlConfig, SamlDomain
 
@@ -38,16 +39,33 @@ def _sync_domains(config, domains):
     )
 
 
+def _settings_of(config):
+    """The settings an administrator sets, to tell which ones a save changed."""
+    if config is None:
+        return {
+            "idp_metadata_xml": "",
+            "idp_metadata_url": "",
+            "domains": [],
+            "enforce": False,
+            "allow_idp_initiated": False,
+        }
+    return {
+        "idp_metadata_xml": config.idp_metadata_xml,
+        "idp_metadata_url": config.idp_metadata_url,
+        "domains": sorted(config.domains.values_list("domain", flat=True)),
+        "enforce": config.enforce,
+        "allow_idp_initiated": config.allow_idp_initiated,
+    }
+
+
 @transaction.atomic
 def save_config(organization, actor, *, metadata, metadata_url, domains, options):
     """Create or replace the SAML configuration; `options` holds the two flags."""
-    config, created = SamlConfig.objects.select_for_update().get_or_create(
-        organization=organization,
-        defaults={
-            "idp_entity_id": metadata.entity_id,
-            "idp_metadata_xml": metadata.xml,
-        },
-    )
+    # Locking the organization row serializes concurrent saves, including the first.
+    Organization.objects.select_for_update().filter(pk=organization.pk).exists()
+    config = SamlConfig.objects.filter(organization=organization).first()
+    before = _settings_of(config)
+    config = config or SamlConfig(organization=organization)
     config.idp_entity_id = metadata.entity_id
     config.idp_metadata_xml = metadata.xml
     config.idp_metadata_url = metadata_url or ""
@@ -55,18 +73,13 @@ def save_config(organization, actor, *, metadata, metadata_url, domains, options
     config.allow_idp_initiated = options["allow_idp_initiated"]
     config.save()
     _sync_domains(config, domains)
+    after = _settings_of(config)
     record(
         AuditAction.SAML_CONFIG_UPDATED,
         actor=actor,
         organization_id=organization.id,
-        target=config,
-        metadata={
-            "created": created,
-            "idp_entity_id": metadata.entity_id,
-            "domains": domains,
-            "enforce": config.enforce,
-            "allow_idp_initiated": config.allow_idp_initiated,
-        },
+        target=organization,
+        metadata={"fields": [name for name in after if after[name] != before[name]]},
     )
     return get_config(organization)
 
@@ -78,8 +91,7 @@ def delete_config(organization, actor):
         AuditAction.SAML_CONFIG_DELETED,
         actor=actor,
         organization_id=organization.id,
-        target=config,
-        metadata={"idp_entity_id": config.idp_entity_id},
+        target=organization,
     )
     config.delete()
 
@@ -117,11 +129,12 @@ def mark_verified(claimed, actor, method):
     except IntegrityError as exc:
         # Another organization verified the same domain at the same moment.
         raise Conflict(DOMAIN_TAKEN_MESSAGE) from exc
+    organization = claimed.config.organization
     record(
         AuditAction.SAML_DOMAIN_VERIFIED,
         actor=actor,
-        organization_id=claimed.config.organization_id,
-        target=claimed,
+        organization_id=organization.id,
+        target=organization,
         metadata={"domain": claimed.domain, "method": method},
     )
     return claimed

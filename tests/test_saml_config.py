@@ -86,8 +86,13 @@ def test_an_owner_saves_the_configuration_from_metadata_xml(
         first["txt_record"] == f"gatehouse-verification={first['verification_token']}"
     )
     event = AuditEvent.objects.get(action="org.saml.updated")
-    assert event.organization_id == organization.id
-    assert event.metadata["domains"] == ["acme.test", "corp.acme.test"]
+    assert (event.organization_id, event.target_id) == (
+        organization.id,
+        str(organization.id),
+    )
+    assert event.metadata == {
+        "fields": ["idp_metadata_xml", "domains", "enforce"],
+    }
 
 
 def test_get_returns_the_stored_settings_and_each_domains_state(
@@ -146,6 +151,8 @@ def test_saving_again_keeps_the_verification_of_domains_that_stay(
     assert domains["acme.test"]["verified"] is True
     assert domains["acme.test"]["verification_token"] == token
     assert not SamlDomain.objects.filter(domain="other.test").exists()
+    latest = AuditEvent.objects.filter(action="org.saml.updated").latest("created_at")
+    assert latest.metadata == {"fields": ["domains"]}
 
 
 def test_invalid_metadata_is_a_validation_error_naming_idp_metadata_xml(
@@ -361,7 +368,6 @@ def test_staff_verify_a_domain_in_the_admin(
     assert answer.status_code == 302
     claimed.refresh_from_db()
     assert claimed.verified_by == staff
-    event = AuditEvent.objects.get(
-        action="org.saml.domain_verified", target_id=str(claimed.pk)
-    )
-    assert (event.actor_id, event.metadata["method"]) == (staff.id, "admin")
+    event = AuditEvent.objects.get(action="org.saml.domain_verified", actor_id=staff.id)
+    assert event.metadata == {"domain": "other.test", "method": "admin"}
+    assert event.target_id == str(organization.id)

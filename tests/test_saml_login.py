@@ -112,7 +112,7 @@ def test_a_good_assertion_signs_in_creates_the_user_and_the_membership(
     event = AuditEvent.objects.get(action="auth.saml.succeeded")
     assert event.actor_id == user.id
     assert event.organization_id == organization.id
-    assert event.metadata["user_created"] is True
+    assert event.metadata == {"user_created": True, "membership_created": True}
 
 
 def test_an_assertion_signed_by_another_key_is_refused(
@@ -130,7 +130,8 @@ def test_an_assertion_signed_by_another_key_is_refused(
     assert_refused(answer, "invalid_response")
     assert not User.objects.filter(email="grace@acme.test").exists()
     event = AuditEvent.objects.get(action="auth.saml.failed")
-    assert (event.success, event.metadata["reason"]) == (False, "invalid_response")
+    assert (event.success, event.metadata) == (False, {"reason": "invalid_response"})
+    assert (event.actor_id, event.target_type) == (None, "")
 
 
 def test_an_unsigned_response_is_refused(api_client, idp, acme):
@@ -326,7 +327,7 @@ def test_an_existing_member_signs_in_without_a_second_membership(
 
 def test_a_suspended_account_is_refused(api_client, idp, acme, user_factory):
     # given
-    user_factory(email="grace@acme.test", status="suspended")
+    grace = user_factory(email="grace@acme.test", status="suspended")
     request, relay_state = start_login(api_client, idp)
 
     # when
@@ -334,6 +335,8 @@ def test_a_suspended_account_is_refused(api_client, idp, acme, user_factory):
 
     # then
     assert_refused(answer, "account_disabled")
+    event = AuditEvent.objects.get(action="auth.saml.failed")
+    assert event.actor_id == grace.id
 
 
 def test_a_response_with_an_unknown_relay_state_is_a_bad_request(api_client, idp, acme):
