@@ -37,6 +37,8 @@ def _equal_queries(name, small, large):
     if not (_ok(small) and _ok(large)):
         return _verdict(name, None, None, "equal")
     a, b = _queries(small), _queries(large)
+    if a is None or b is None:
+        return _verdict(name, None, None, "equal")
     return _verdict(name, a == b, f"{a} vs {b}", "equal")
 
 
@@ -53,7 +55,12 @@ def evaluate(results, worker_rss_mb):
         )
         warm = _queries(me)
         verdicts.append(
-            _verdict("auth/me SQL queries (warm)", warm <= ME_MAX_QUERIES, warm, "<= 2")
+            _verdict(
+                "auth/me SQL queries (warm)",
+                None if warm is None else warm <= ME_MAX_QUERIES,
+                warm,
+                "<= 2",
+            )
         )
     else:
         verdicts.append(_verdict("auth/me throughput / bare", None, None, ">= 0.75"))

@@ -369,8 +369,7 @@ def main(argv=None):
     bcrypt = inprocess.bcrypt_verify_ms()
     print(f"one {bcrypt['algorithm']} verify: {bcrypt['median_ms']} ms (median)")
     queries = {
-        scenario.name: inprocess.count_queries(scenario, request)
-        for scenario in scenarios
+        scenario.name: _count(inprocess, scenario, request) for scenario in scenarios
     }
     connections.close_all()
 
@@ -396,6 +395,13 @@ def main(argv=None):
     write_results(output)
     missed = any(item["verdict"] == "missed" for item in output["targets"])
     return 1 if args.fail_on_miss and missed else 0
+
+
+def _count(inprocess, scenario, request):
+    try:
+        return inprocess.count_queries(scenario, request)
+    except Exception as error:  # noqa: BLE001 - one broken scenario must not end the run
+        return {"error": f"{type(error).__name__}: {error}"[:200]}
 
 
 def summarize(args, data, backend, bcrypt, results, memory, driver):

@@ -79,3 +79,22 @@ def test_scenarios_whose_endpoint_is_missing_are_unavailable_not_errors():
     assert verdicts["login p50 / one bcrypt verify"] == "unavailable"
     assert verdicts["worker RSS (MB, max)"] == "unavailable"
     assert [row[1] for row in table] == ["unavailable: HTTP 404"] * 3
+
+
+def test_a_failed_query_count_is_unavailable_not_a_pass():
+    # given
+    broken = _read(900, 10.0, 20.0, 0)
+    broken["queries"] = {"error": "OperationalError: no such table"}
+    results = {
+        "auth_me": {**broken, "ratio_to_bare": 0.8},
+        "members_10": broken,
+        "members_1000": broken,
+    }
+
+    # when
+    verdicts = _verdicts(results)
+
+    # then
+    assert verdicts["auth/me SQL queries (warm)"] == "unavailable"
+    assert verdicts["members queries, 10 vs 1,000"] == "unavailable"
+    assert verdicts["auth/me throughput / bare"] == "met"
