@@ -127,14 +127,18 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis behind a circuit breaker: while Redis is unreachable every
+            # cache call is a miss answered at once (authy/cache.py).
+            "BACKEND": "authy.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "gatehouse",
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                # Short timeouts so a dead Redis costs a request a second, not a hang.
+                # Short timeouts so a dead or hung Redis costs one request a second,
+                # after which the breaker skips Redis for CIRCUIT_BREAKER_SECONDS.
                 "SOCKET_CONNECT_TIMEOUT": 1,
                 "SOCKET_TIMEOUT": 1,
+                "CIRCUIT_BREAKER_SECONDS": env_int("REDIS_RETRY_SECONDS", 5, minimum=1),
             },
         }
     }
@@ -258,6 +262,9 @@ RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = "authy.client_ip.ratelimit_ip_key"
 RATELIMIT_LOGIN = env_str("RATELIMIT_LOGIN", "20/m")
 RATELIMIT_REGISTER = env_str("RATELIMIT_REGISTER", "10/h")
+# While Redis is unreachable the per-IP counters cannot be read; login must keep
+# working, and the per-account lockout (stored on the user row) still applies.
+RATELIMIT_FAIL_OPEN = True
 LOGIN_LOCKOUT_THRESHOLD = env_int("LOGIN_LOCKOUT_THRESHOLD", 10, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 60, minimum=1)
 LOGIN_LOCKOUT_MAX_SECONDS = env_int("LOGIN_LOCKOUT_MAX_SECONDS", 15 * 60, minimum=1)
