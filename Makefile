@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run test lint format migrations-check bench clean
+.PHONY: install install-dev run test fuzz lint format migrations-check bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -27,6 +27,12 @@ run: install
 # The whole suite; DATABASE_URL / REDIS_URL select PostgreSQL and Redis.
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Schemathesis over every operation of a live server; FUZZ_EXAMPLES for longer runs.
+FUZZ_EXAMPLES ?= 15
+FUZZ_SEED ?= 20261203
+fuzz: install-dev
+	$(BIN)/python tests/fuzz/run.py --examples $(FUZZ_EXAMPLES) --seed $(FUZZ_SEED)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -12,6 +12,7 @@ from authy.api.context import (
 )
 from authy.api.envelope import error_response, is_api_path
 from authy.api.exceptions import classify
+from authy.api.parsers import NUL_MESSAGE
 from authy.client_ip import client_ip
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -64,7 +65,11 @@ class ApiGuardMiddleware:
             response = self.get_response(request)
             response.setdefault("Content-Security-Policy", DOCS_CSP)
             return response
-        response = self._body_size_error(request) or self.get_response(request)
+        response = (
+            self._body_size_error(request)
+            or self._query_error(request)
+            or self.get_response(request)
+        )
         if response.status_code >= 400 and not _is_json(response):
             response = error_response(response.status_code)
         response["Cache-Control"] = "no-store"
@@ -79,6 +84,25 @@ class ApiGuardMiddleware:
         for name, value in headers.items():
             response[name] = value
         return response
+
+    @staticmethod
+    def _query_error(request):
+        # PostgreSQL refuses NUL in text; a filter value holding one would be a 500.
+        bad = sorted(
+            {
+                key
+                for key, value in request.GET.lists()
+                if "\x00" in key + "".join(value)
+            }
+        )
+        if bad:
+            return error_response(
+                400,
+                "Validation failed",
+                "VALIDATION_ERROR",
+                {key.replace("\x00", "") or "query": [NUL_MESSAGE] for key in bad},
+            )
+        return None
 
     @staticmethod
     def _body_size_error(request):
