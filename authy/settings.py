@@ -271,7 +271,12 @@ LOGIN_LOCKOUT_MAX_SECONDS = env_int("LOGIN_LOCKOUT_MAX_SECONDS", 15 * 60, minimu
 # HSTS preloading is a commitment for the whole domain that only the operator can
 # make; leaving it off is a decision, not an oversight.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
-if not REDIS_URL:
+if REDIS_URL:
+    # authy.cache.ResilientRedisCache is django-redis's RedisCache, which
+    # django-ratelimit supports, with a circuit breaker around its client; the check
+    # only recognises backends by their dotted path.
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
+else:
     # The in-process cache is shared by every thread of the one embedded server process,
     # which is all the embedded default promises; scale-out requires REDIS_URL.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001", "django_ratelimit.E003"]
