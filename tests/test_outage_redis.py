@@ -132,8 +132,10 @@ def test_dead_redis_costs_no_errors_and_caching_resumes_when_it_returns(
     assert logout.status == 200, logout.body
     assert [answer.status for answer in revoked] == [401] * 3
     assert _me(api, server, registered).status == 200
-    # One line per worker for the whole outage, not one per request.
-    assert 1 <= server.log().count(_DOWN_LINE) - lines_before <= WORKERS
+    # At most one line per worker per interval for the whole outage, not one per
+    # request (an earlier test's outage may have used this interval's line).
+    assert server.log().count(_DOWN_LINE) >= 1
+    assert server.log().count(_DOWN_LINE) - lines_before <= WORKERS
 
     # when Redis returns, empty, on the same address
     redis.start()
