@@ -6,3 +6,8 @@ class OrganizationsConfig(AppConfig):
     label = "authy_organizations"
     verbose_name = "Organizations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from organizations import signals
+
+        signals.connect_receivers()

@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
@@ -43,6 +44,29 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self._slug_changed():
+            raise ValidationError({"slug": "The slug cannot change after creation."})
+        super().save(*args, **kwargs)
+        self._loaded_slug = self.slug
+
+    def clean(self):
+        super().clean()
+        if self._slug_changed():
+            raise ValidationError({"slug": "The slug cannot change after creation."})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remembered so that a later save can refuse a changed slug: clients and
+        # links identify organizations by it, so it is fixed at creation.
+        instance._loaded_slug = instance.__dict__.get("slug")
+        return instance
+
+    def _slug_changed(self):
+        loaded = getattr(self, "_loaded_slug", None)
+        return loaded is not None and loaded != self.slug
 
 
 class Membership(models.Model):

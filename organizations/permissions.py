@@ -45,7 +45,8 @@ def can(role, action):
     return action in PERMISSIONS.get(role, frozenset())
 
 
-def _as_uuid(value):
+def as_uuid(value):
+    """Return `value` as a UUID, or None when it is not one (a 404, not a 400)."""
     try:
         return uuid.UUID(str(value))
     except (TypeError, ValueError):
@@ -54,7 +55,7 @@ def _as_uuid(value):
 
 def get_membership(organization_id, user):
     """Return the caller's membership (with its organization) or raise 404."""
-    org_uuid = _as_uuid(organization_id)
+    org_uuid = as_uuid(organization_id)
     membership = None
     if org_uuid is not None and user is not None and user.is_authenticated:
         membership = (
