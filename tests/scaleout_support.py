@@ -338,6 +338,16 @@ class Api:
         return answer
 
 
+def require_route(path):
+    """Skip the test when no view is routed at `path` on this branch yet."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path)
+    except Resolver404:
+        pytest.skip(f"{path} is not available on this branch yet")
+
+
 def require_endpoint(answer, what):
     """Skip the test when the endpoint it needs has not been merged yet."""
     if answer.status == 404 and answer.error_type == "NOT_FOUND":
