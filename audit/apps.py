@@ -1,3 +1,5 @@
+"""App configuration of the audit trail."""
+
 from django.apps import AppConfig
 
 

@@ -3,6 +3,7 @@
 import uuid
 
 from django.db import models
+from django.utils import timezone
 
 from audit.actions import AuditAction
 
@@ -12,6 +13,12 @@ class AuditImmutableError(Exception):
 
 
 class AuditEventQuerySet(models.QuerySet):
+    """Refuses the bulk writes that would rewrite history.
+
+    `bulk_update()` and `update_or_create()` end in `update()` or `save()`, so they
+    are refused too; `bulk_create()` stays open because it only appends.
+    """
+
     def update(self, **kwargs):
         raise AuditImmutableError("Audit events cannot be updated.")
 
@@ -39,12 +46,17 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=128, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
     success = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A default rather than auto_now_add, so an import or a test can write an
+    # event with its original time; record() never passes one.
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # Django reaches rows through the base manager in places the default
+        # manager does not cover; it must refuse writes just the same.
+        base_manager_name = "objects"
         indexes = [
             models.Index(fields=["actor_id", "-created_at"], name="audit_actor_idx"),
             models.Index(

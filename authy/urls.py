@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("accounts.urls")),
     path("", include("organizations.urls")),
     path("", include("audit.urls")),
+    path("", include("organizations.audit_urls")),
     path("", include("federation.urls")),
 ]
 

@@ -5,7 +5,10 @@ from sessions_api.services import revoke_user_sessions
 
 
 def _on_password_changed(sender, user, keep_session_id=None, **kwargs):
-    revoke_user_sessions(user, "password_changed", keep_session_id=keep_session_id)
+    # The count is the answer accounts reports as `revoked_sessions`.
+    return revoke_user_sessions(
+        user, "password_changed", keep_session_id=keep_session_id
+    )
 
 
 def _on_user_deactivated(sender, user, **kwargs):

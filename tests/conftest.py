@@ -12,6 +12,9 @@ from rest_framework.test import APIClient
 
 from sessions_api.services import create_session
 
+# Every test runs under the audit secret scan (see tests/audit_guard.py).
+pytest_plugins = ["tests.audit_guard"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PASSWORD = "Correct-Horse-Battery-9"
 _emails = itertools.count(1)

@@ -71,6 +71,7 @@ def world(user_factory, client_for):
 def _fill(path, world, id_value=None):
     values = {
         "id": id_value or str(world["org"].id),
+        "organization_id": id_value or str(world["org"].id),
         "userId": id_value or str(world["other"].id),
         "user_id": id_value or str(world["other"].id),
         "slug": world["org"].slug,
@@ -96,6 +97,8 @@ def assert_envelope(response, allowed=None):
 
 
 def _send(client, method, path, data, content_type="application/json"):
+    if method == "get":
+        return client.get(path)
     return getattr(client, method)(path, data=data, content_type=content_type)
 
 
