@@ -56,6 +56,9 @@ class Row:
     success: bool = True
     actor: str | None = None  # who the event names, when it names someone we know
     in_organization: bool = False
+    # Acts whose consequences reach other scopes: each organization an account
+    # leaves when it is deleted records the departure in its own log.
+    consequences: tuple = ()
 
 
 def _login(password):
@@ -175,6 +178,7 @@ ROWS = [
         200,
         AuditAction.USER_DELETED,
         actor="member",
+        consequences=(AuditAction.MEMBER_REMOVED,),
     ),
     Row(
         "create organization",
@@ -300,8 +304,12 @@ def test_a_security_relevant_request_records_one_event_stamped_with_its_request(
     # then
     assert response.status_code == row.status, response.content
     events = list(AuditEvent.objects.filter(request_id=request_id))
-    assert [event.action for event in events] == [row.action]
-    (event,) = events
+    assert sorted(event.action for event in events) == sorted(
+        [row.action, *row.consequences]
+    )
+    (event,) = [event for event in events if event.action == row.action]
+    for consequence in events:
+        assert consequence.ip_address == CLIENT_IP
     assert event.ip_address == CLIENT_IP
     assert event.user_agent == "AuditTable/1.0"
     assert event.success is row.success
