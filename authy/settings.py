@@ -118,9 +118,16 @@ if _db["ENGINE"].endswith("sqlite3"):
     )
 elif _db["ENGINE"].endswith("postgresql"):
     # A dead database must produce a 503 within seconds, not a hung worker.
-    _db.setdefault("OPTIONS", {}).setdefault(
+    _pg_options = _db.setdefault("OPTIONS", {})
+    _pg_options.setdefault(
         "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5, minimum=1)
     )
+    # A database host that vanishes without closing its connections (power loss, a
+    # partition) leaves sent data unacknowledged: give up on such a connection after
+    # 8 s instead of the kernel's minutes, so the request still gets its 503.
+    _pg_options.setdefault("tcp_user_timeout", 8000)
+    _pg_options.setdefault("keepalives", 1)
+    _pg_options.setdefault("keepalives_idle", 30)
 
 # Cache: Redis when REDIS_URL is set, otherwise an in-process cache.
 REDIS_URL = env_str("REDIS_URL")

@@ -28,9 +28,10 @@ def test_check_deploy_is_clean_with_postgres_and_redis_urls():
         "from django.conf import settings; from django.core.cache import caches; "
         "from django.core.management import call_command; "
         "call_command('check', '--deploy', '--fail-level', 'WARNING'); "
-        "c = settings.CACHES['default']; "
+        "c = settings.CACHES['default']; o = settings.DATABASES['default']['OPTIONS']; "
         "print(json.dumps([c['BACKEND'], c['LOCATION'], "
-        "type(caches['default']).__name__, settings.RATELIMIT_FAIL_OPEN]))"
+        "type(caches['default']).__name__, settings.RATELIMIT_FAIL_OPEN, "
+        "o['connect_timeout'], o['tcp_user_timeout']]))"
     )
 
     result = run_django(code, SCALE_OUT)
@@ -42,6 +43,8 @@ def test_check_deploy_is_clean_with_postgres_and_redis_urls():
         "redis://cache.internal:6379/3",
         "ResilientRedisCache",
         True,
+        5,
+        8000,
     ]
 
 
