@@ -17,7 +17,9 @@ from accounts import staff
 from accounts.emails import normalize_email
 from accounts.models import User
 from audit.actions import AuditAction
+from audit.models import AuditEvent
 from audit.services import record
+from authy.api.context import get_request_context
 from authy.api.errors import Conflict
 
 
@@ -50,6 +52,13 @@ def record_admin_login(request, succeeded):
         record(
             AuditAction.LOGIN_SUCCEEDED, actor=request.user, metadata={"via": "admin"}
         )
+        return
+    # A refused password was already counted and audited by the backend, which
+    # shares the API login's rules; only refusals after it (not staff) remain.
+    already = AuditEvent.objects.filter(
+        request_id=get_request_context().request_id, action=AuditAction.LOGIN_FAILED
+    ).exists()
+    if already:
         return
     email = normalize_email(request.POST.get("username", ""))[:254]
     record(

@@ -70,6 +70,7 @@ def _record_failure(email, user, reason):
     record(
         AuditAction.LOGIN_FAILED,
         actor=user,
+        actor_email=email,
         target=user,
         metadata={"email": email, "reason": reason},
         success=False,

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "organizations.apps.OrganizationsConfig",
     "sessions_api.apps.SessionsApiConfig",
     "federation.apps.FederationConfig",
+    # Only for social-auth's state nonces and OIDC nonce records; identities are ours.
+    "social_django",
 ]
 
 MIDDLEWARE = [
@@ -292,6 +294,53 @@ else:
 PUBLIC_URL = env_str("PUBLIC_URL").rstrip("/")
 FRONTEND_REDIRECT_ALLOWLIST = env_list("FRONTEND_REDIRECT_ALLOWLIST")
 LOGIN_CODE_TTL = env_int("LOGIN_CODE_TTL", 60, minimum=5)
+
+# --- Federated login: OAuth 2.0 and OpenID Connect providers (federation/) -----------
+# A provider is offered only when its client id and secret are set; see
+# docs/federated-login.md. Neither library is listed in AUTHENTICATION_BACKENDS: the
+# federation views call their backends directly, so no provider can take part in the
+# admin's password login.
+FEDERATION_LINK_TICKET_TTL = env_int("FEDERATION_LINK_TICKET_TTL", 120, minimum=10)
+FEDERATION_HTTP_TIMEOUT = env_int("FEDERATION_HTTP_TIMEOUT", 10, minimum=1)
+
+# social-auth-app-django: Google, GitHub and Microsoft.
+SOCIAL_AUTH_STRATEGY = "federation.social.GatehouseStrategy"
+SOCIAL_AUTH_STORAGE = "social_django.models.DjangoStorage"
+SOCIAL_AUTH_PIPELINE = (
+    "social_core.pipeline.social_auth.social_details",
+    "social_core.pipeline.social_auth.social_uid",
+    "federation.pipeline.resolve_user",
+)
+SOCIAL_AUTH_URLOPEN_TIMEOUT = FEDERATION_HTTP_TIMEOUT
+SOCIAL_AUTH_GOOGLE_KEY = env_str("GOOGLE_CLIENT_ID")
+SOCIAL_AUTH_GOOGLE_SECRET = env_str("GOOGLE_CLIENT_SECRET")
+SOCIAL_AUTH_GOOGLE_USE_PKCE = True
+SOCIAL_AUTH_GITHUB_KEY = env_str("GITHUB_CLIENT_ID")
+SOCIAL_AUTH_GITHUB_SECRET = env_str("GITHUB_CLIENT_SECRET")
+# `user:email` lets Gatehouse read which address GitHub has verified.
+SOCIAL_AUTH_GITHUB_SCOPE = ["read:user", "user:email"]
+SOCIAL_AUTH_GITHUB_USE_PKCE = True
+SOCIAL_AUTH_MICROSOFT_KEY = env_str("MICROSOFT_CLIENT_ID")
+SOCIAL_AUTH_MICROSOFT_SECRET = env_str("MICROSOFT_CLIENT_SECRET")
+SOCIAL_AUTH_MICROSOFT_TENANT_ID = env_str("MICROSOFT_TENANT", "common") or "common"
+SOCIAL_AUTH_MICROSOFT_USE_PKCE = True
+
+# mozilla-django-oidc: any other OpenID Connect provider.
+OIDC_NAME = env_str("OIDC_NAME", "OpenID Connect") or "OpenID Connect"
+OIDC_ISSUER = env_str("OIDC_ISSUER")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT") or None
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256") or "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = FEDERATION_HTTP_TIMEOUT
+OIDC_AUTHENTICATION_CALLBACK_URL = "federation-oidc-callback"
+# --- End of federated login -----------------------------------------------------------
 
 # Logging: every record carries the request id; JSON lines with LOG_FORMAT=json.
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

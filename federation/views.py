@@ -1,4 +1,4 @@
-"""`POST /api/v1/auth/exchange`: a one-time login code for a bearer token."""
+"""Public federated-login endpoints: the provider list and the code exchange."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -9,6 +9,8 @@ from accounts.serializers import UserSerializer
 from authy.api.fields import reject_unknown_fields
 from authy.api.responses import ApiResponse
 from federation.codes import redeem_login_code
+from federation.providers import configured_providers, login_url
+from federation.serializers import ProvidersResult
 
 
 class ExchangeInput(serializers.Serializer):
@@ -45,3 +47,21 @@ class ExchangeView(APIView):
         return ApiResponse(
             data, message="Login successful", headers={"Cache-Control": "no-store"}
         )
+
+
+class ProvidersView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=ProvidersResult, tags=["auth"])
+    def get(self, request):
+        providers = [
+            {
+                "id": provider.id,
+                "name": provider.name,
+                "type": provider.type,
+                "login_url": login_url(request, provider.id),
+            }
+            for provider in configured_providers()
+        ]
+        return ApiResponse({"providers": providers}, message="Sign-in providers")

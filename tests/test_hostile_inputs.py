@@ -59,7 +59,11 @@ def _string_fields(body):
 
 
 @pytest.fixture
-def world(user_factory, client_for):
+def world(user_factory, client_for, settings):
+    # A configured provider, so provider-scoped URLs reach their body parsing.
+    settings.SOCIAL_AUTH_GOOGLE_KEY = "hostile-client-id"
+    settings.SOCIAL_AUTH_GOOGLE_SECRET = "hostile-client-secret"
+    settings.FRONTEND_REDIRECT_ALLOWLIST = ["https://app.example.com/callback"]
     owner = user_factory(full_name="Owner Person")
     other = user_factory(full_name="Other Person")
     org = Organization.objects.create(name="Hostile Org", slug="hostile-org")
