@@ -124,9 +124,14 @@ class TcpLink:
         self.port = free_port()
         self._listener = None
         self._pairs = []
+        self._stalled = False
         self._lock = threading.Lock()
 
     def restore(self):
+        self._stalled = False
+        self._close_connections()
+        if self._listener:
+            return
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -140,6 +145,14 @@ class TcpLink:
             # shutdown() wakes the thread blocked in accept(); close() alone would
             # leave the socket accepting until that call returned.
             _close(listener)
+        self._close_connections()
+
+    def stall(self):
+        """Accept connections but pass nothing on: a service that never answers."""
+        self._stalled = True
+        self._close_connections()
+
+    def _close_connections(self):
         with self._lock:
             pairs, self._pairs = self._pairs, []
         for pair in pairs:
@@ -152,6 +165,10 @@ class TcpLink:
                 client, _ = listener.accept()
             except OSError:
                 return
+            if self._stalled:
+                with self._lock:
+                    self._pairs.append((client,))
+                continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
             except OSError:

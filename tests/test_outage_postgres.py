@@ -180,6 +180,26 @@ def test_every_endpoint_answers_503_while_the_database_is_down_then_recovers(
         pytest.skip("GET /api/v1/auth/me is not available on this branch yet")
 
 
+def test_a_database_that_accepts_connections_but_never_answers_gets_503_in_time(
+    server, link, token
+):
+    # given
+    api = Api()
+    link.stall()
+
+    # when
+    answers = [
+        api.call(server, "GET", "/api/health"),
+        api.call(server, "GET", "/api/health"),
+        api.call(server, "GET", "/api/v1/auth/me", token=token),
+    ]
+    link.restore()
+
+    # then: the connect timeout (3 s here), not a hung worker, decides
+    assert all(_is_503_envelope(answer) for answer in answers), answers
+    assert wait_until(lambda: _health_status(api, server) == 200, timeout=30)
+
+
 def test_server_started_while_the_database_is_down_answers_503_then_recovers(
     services, link, token, tmp_path
 ):
