@@ -19,7 +19,7 @@ bind = os.environ.get("BIND", "0.0.0.0:8000")
 workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
 worker_class = "sync"
 # The application imports nothing that touches the database, so loading it once in
-# the master before forking is safe, halves start-up time and shares memory.
+# the master before forking is safe, and the workers share the imported code.
 preload_app = True
 # A request that runs longer than this is killed and its worker replaced. Database
 # and Redis timeouts (5 s and 1 s) answer long before it; bcrypt takes well under 1 s.
