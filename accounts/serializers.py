@@ -16,6 +16,11 @@ PASSWORD_INPUT_MAX_LENGTH = 1024
 class UserSerializer(serializers.ModelSerializer):
     """The public User object; never password data, staff flags or IP addresses."""
 
+    # An unset avatar is "", which is not a URI: the schema must not promise one.
+    avatar_url = serializers.CharField(
+        read_only=True, help_text="An absolute URL, or empty when none is set."
+    )
+
     class Meta:
         model = User
         fields = [

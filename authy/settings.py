@@ -258,6 +258,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "authy.api.schema.wrap_in_envelope",
+        "organizations.schema.link_operations",
+        "sessions_api.schema.link_operations",
     ],
 }
 

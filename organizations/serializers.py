@@ -28,6 +28,10 @@ class OrganizationSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="The caller's role in this organization.",
     )
+    # An unset logo is "", which is not a URI: the schema must not promise one.
+    logo_url = serializers.CharField(
+        read_only=True, help_text="An absolute URL, or empty when none is set."
+    )
 
     class Meta:
         model = Organization

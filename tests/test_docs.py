@@ -38,3 +38,21 @@ def test_swagger_assets_are_served(client, settings):
 
     assert "swagger-ui-bundle.js" in page
     assert script.status_code == 200
+
+
+def test_schema_links_a_created_organization_to_its_operations(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+
+    created = schema["paths"]["/api/v1/organizations"]["post"]["responses"]["201"]
+    link = created["links"]["GetOrganization"]
+    assert link["operationId"] == "v1_organizations_retrieve"
+    assert link["parameters"] == {
+        "organization_id": "$response.body#/data/organization/id"
+    }
+
+
+def test_profile_urls_are_not_promised_as_uris_when_unset(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+
+    avatar = schema["components"]["schemas"]["User"]["properties"]["avatar_url"]
+    assert avatar.get("format") != "uri"

@@ -123,3 +123,26 @@ def _wrap_operation(method, operation):
             responses[code] = _error_response(response.get("description", ""))
     for code, description in errors.items():
         responses.setdefault(code, _error_response(description))
+
+
+def add_links(result, links):
+    """Declare OpenAPI links, so stateful clients (and fuzzers) can chain calls.
+
+    `links` maps (path, method, status) of a response to {name: (path, method,
+    {parameter: runtime expression})} of the operation it leads to. Entries whose
+    operations are absent from this schema are skipped.
+    """
+    paths = result.get("paths", {})
+    for (path, method, status), targets in links.items():
+        response = paths.get(path, {}).get(method, {}).get("responses", {}).get(status)
+        if response is None:
+            continue
+        for name, (target_path, target_method, parameters) in targets.items():
+            target = paths.get(target_path, {}).get(target_method)
+            if target is None:
+                continue
+            response.setdefault("links", {})[name] = {
+                "operationId": target["operationId"],
+                "parameters": parameters,
+            }
+    return result
