@@ -1,6 +1,6 @@
 """Account endpoints: the caller's profile, password and deletion."""
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework.views import APIView
 
 from accounts import services
@@ -23,7 +23,18 @@ class UserMeView(APIView):
     def get(self, request):
         return ApiResponse({"user": UserSerializer(request.user).data}, message="OK")
 
-    @extend_schema(request=ProfileInput, responses=UserResult, tags=["users"])
+    @extend_schema(
+        request=ProfileInput,
+        responses=UserResult,
+        tags=["users"],
+        examples=[
+            OpenApiExample(
+                "Rename",
+                value={"full_name": "Ada Lovelace"},
+                request_only=True,
+            )
+        ],
+    )
     def patch(self, request):
         changes = parse_input(ProfileInput, request.data)
         user = services.update_profile(request.user, changes)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "federation.apps.FederationConfig",
     # Only for social-auth's state nonces and OIDC nonce records; identities are ours.
     "social_django",
+    "saml_sso.apps.SamlSsoConfig",
 ]
 
 MIDDLEWARE = [
@@ -372,3 +373,15 @@ LOGGING = {
         "django.server": {"level": "WARNING", "propagate": True},
     },
 }
+
+# --- SAML single sign-on (saml_sso) -------------------------------------------------
+# The xmlsec1 program pysaml2 verifies signatures with (a name on PATH or a path).
+SAML_XMLSEC_BINARY = env_str("SAML_XMLSEC_BINARY", "xmlsec1")
+# Seconds of clock difference tolerated on assertion validity windows.
+SAML_CLOCK_SKEW = env_int("SAML_CLOCK_SKEW", 120, minimum=0)
+# Seconds a started SAML sign-in may take before its response is refused.
+SAML_REQUEST_TTL = env_int("SAML_REQUEST_TTL", 600, minimum=30)
+# Seconds allowed to download IdP metadata given by URL.
+SAML_METADATA_FETCH_TIMEOUT = env_int("SAML_METADATA_FETCH_TIMEOUT", 10, minimum=1)
+SAML_DNS_RESOLVER = "saml_sso.domains.DnsPythonResolver"
+# --- end of SAML single sign-on ------------------------------------------------------

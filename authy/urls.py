@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("audit.urls")),
     path("", include("organizations.audit_urls")),
     path("", include("federation.urls")),
+    path("", include("saml_sso.urls")),
 ]
 
 urlpatterns = [

@@ -1,7 +1,12 @@
 """Organization and member endpoints, and the caller's organizations."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.views import APIView
 
@@ -71,6 +76,13 @@ def _valid(serializer_class, data, allowed):
 class OrganizationCreateView(APIView):
     @extend_schema(
         request=OrganizationCreateInput,
+        examples=[
+            OpenApiExample(
+                "New organization",
+                value={"name": "Example Corp", "description": "Our company"},
+                request_only=True,
+            )
+        ],
         responses={201: OrganizationResult},
         tags=_TAGS,
         description=(
@@ -168,6 +180,13 @@ class MemberListView(APIView):
     @extend_schema(
         parameters=[_ORG_ID],
         request=MemberAddInput,
+        examples=[
+            OpenApiExample(
+                "Add a member",
+                value={"email": "colleague@example.com", "role": "member"},
+                request_only=True,
+            )
+        ],
         responses={201: MemberResult},
         tags=_TAGS,
         description=(

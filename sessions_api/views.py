@@ -4,6 +4,7 @@ import uuid
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -54,6 +55,17 @@ class RegisterView(APIView):
     @extend_schema(
         tags=["auth"],
         request=RegisterInput,
+        examples=[
+            OpenApiExample(
+                "New account",
+                value={
+                    "email": "new.person@example.com",
+                    "password": "Quiet-Harbour-Lantern-7",
+                    "full_name": "New Person",
+                },
+                request_only=True,
+            )
+        ],
         responses={
             201: SessionTokenResult,
             409: OpenApiResponse(description="The email is already registered"),
@@ -81,6 +93,17 @@ class LoginView(APIView):
     @extend_schema(
         tags=["auth"],
         request=LoginInput,
+        examples=[
+            OpenApiExample(
+                "Password login",
+                value={
+                    "email": "new.person@example.com",
+                    "password": "Quiet-Harbour-Lantern-7",
+                    "remember_me": False,
+                },
+                request_only=True,
+            )
+        ],
         responses={
             200: SessionTokenResult,
             401: OpenApiResponse(description="Invalid email or password"),

@@ -74,6 +74,8 @@ def _components():
 
 def _wrap_success(response):
     content = response.setdefault("content", {})
+    if content and "application/json" not in content:
+        return  # A raw document (for example SAML metadata XML) is not enveloped.
     inner = content.get("application/json", {}).get("schema", {"type": "object"})
     content.clear()
     content["application/json"] = {
