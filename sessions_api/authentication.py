@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Exists
 from django.utils import timezone
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
@@ -64,16 +65,32 @@ class BearerTokenAuthentication(BaseAuthentication):
             token = parts[1].decode("ascii")
         except UnicodeDecodeError:
             raise _invalid() from None
-        session = self._load_session(hash_token(token))
-        user = get_user_model().objects.filter(pk=session.user_id).first()
+        session, cached = self._load_session(hash_token(token))
+        user = self._load_user(session, cached)
         if user is None or not user.is_active:
+            if cached:
+                session_cache.forget([session.token_hash])
             raise _invalid()
         self._touch(session)
         return user, session
 
+    @staticmethod
+    def _load_user(session, cached):
+        users = get_user_model().objects.filter(pk=session.user_id)
+        if cached:
+            # A cache entry can outlive the revocation of its session: the delete
+            # fails while Redis is unreachable and the entry is back when Redis
+            # returns, or a snapshot restores it. The revocation is therefore
+            # checked in the same query that reads the user, on every request.
+            users = users.filter(
+                Exists(Session.objects.filter(pk=session.id, revoked_at__isnull=True))
+            )
+        return users.first()
+
     def _load_session(self, token_hash):
         now = timezone.now()
         entry = session_cache.get(token_hash)
+        cached = entry is not None
         if entry is None:
             row = (
                 Session.objects.filter(token_hash=token_hash, revoked_at__isnull=True)
@@ -86,7 +103,7 @@ class BearerTokenAuthentication(BaseAuthentication):
             self._remember(token_hash, entry, now)
         if entry["expires_at"] <= now:
             raise _invalid()
-        return CurrentSession(**entry, token_hash=token_hash)
+        return CurrentSession(**entry, token_hash=token_hash), cached
 
     @staticmethod
     def _remember(token_hash, entry, now):

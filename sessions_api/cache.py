@@ -2,7 +2,9 @@
 
 Entries hold only what the authentication class needs (session id, user id, expiry,
 last activity). The database stays the truth: revocation writes the row first and
-deletes the cache key after commit. A cache failure is treated as a miss.
+deletes the cache key after commit, and since that delete can fail while Redis is
+unreachable, the authentication class checks the row's revocation on every hit, in
+the query that reads the user. A cache failure is treated as a miss.
 """
 
 import logging
