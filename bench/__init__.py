@@ -1,0 +1,1 @@
+"""Gatehouse's benchmark: `python bench/run.py` (see docs/performance.md)."""
