@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import UserSerializer
+from authy.api.fields import api_datetime
 
 
 class SessionSerializer(serializers.Serializer):
@@ -27,6 +28,20 @@ class SessionSerializer(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_is_current(self, session):
         return str(session.id) == str(self.context.get("current_id"))
+
+
+def session_payload(session, current_id):
+    """The Session object as `SessionSerializer` renders it, built directly."""
+    return {
+        "id": str(session.id),
+        "created_at": api_datetime(session.created_at),
+        "last_activity_at": api_datetime(session.last_activity_at),
+        "expires_at": api_datetime(session.expires_at),
+        "ip_address": session.ip_address,
+        "user_agent": session.user_agent,
+        "auth_method": session.auth_method,
+        "is_current": str(session.id) == str(current_id),
+    }
 
 
 class SessionTokenResult(serializers.Serializer):

@@ -1,4 +1,8 @@
-"""Shared input checks: refuse request keys an endpoint does not take."""
+"""Shared field helpers: strict input keys and the API's timestamp format."""
+
+from datetime import UTC
+
+from rest_framework.settings import api_settings
 
 from authy.api.errors import ValidationFailed
 
@@ -14,3 +18,10 @@ def reject_unknown_fields(data, allowed):
         raise ValidationFailed(
             details={key: ["This field is not allowed here."] for key in unknown}
         )
+
+
+def api_datetime(value):
+    """Format a datetime as the API does everywhere: UTC, ISO 8601, `Z` suffix."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime(api_settings.DATETIME_FORMAT)
