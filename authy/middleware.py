@@ -4,6 +4,9 @@ import re
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
 
 from authy.api.context import (
     RequestContext,
@@ -118,3 +121,38 @@ class ApiGuardMiddleware:
 
 def _is_json(response):
     return response.get("Content-Type", "").startswith("application/json")
+
+
+# The API's browser redirect flows (OAuth/OIDC start and callback) keep their state
+# in Django's session; every other /api/ path is served to bearer-token clients.
+_BROWSER_FLOW = re.compile(r"^/api/v1/auth/[^/]+/(login|callback)$")
+
+
+def serves_browsers(path):
+    """True outside /api/ (admin, static) and for the API's browser redirect flows."""
+    return not path.startswith("/api/") or bool(_BROWSER_FLOW.match(path))
+
+
+class BrowserOnlyMixin:
+    """Run the wrapped middleware only on paths that serve browsers.
+
+    Sessions, the admin's authentication and messages are dead weight on a bearer
+    request, and `/auth/me` sits in front of every request of every app.
+    """
+
+    def __call__(self, request):
+        if serves_browsers(request.path):
+            return super().__call__(request)
+        return self.get_response(request)
+
+
+class BrowserSessionMiddleware(BrowserOnlyMixin, SessionMiddleware):
+    pass
+
+
+class BrowserAuthenticationMiddleware(BrowserOnlyMixin, AuthenticationMiddleware):
+    pass
+
+
+class BrowserMessageMiddleware(BrowserOnlyMixin, MessageMiddleware):
+    pass
