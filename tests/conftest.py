@@ -77,6 +77,18 @@ def auth_client(client_for, user):
     return client_for(user)
 
 
+@pytest.fixture
+def staff(user_factory):
+    return user_factory("staff@example.com", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    """Django's test client logged in to the admin as a superuser."""
+    client.force_login(staff)
+    return client
+
+
 def run_django(code, env=None, timeout=60):
     """Run Python `code` in a fresh interpreter with Django set up from `env`.
 

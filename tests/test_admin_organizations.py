@@ -1,24 +1,11 @@
 """Organizations in the admin: memberships inline, slug fixed, every change audited."""
 
-import pytest
-
 from audit.actions import AuditAction
 from audit.models import AuditEvent
 from organizations.models import Membership, Organization, Role
 from organizations.selectors import organizations_of
 
 CHANGELIST = "/admin/authy_organizations/organization/"
-
-
-@pytest.fixture
-def staff(user_factory):
-    return user_factory("staff@example.com", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
 
 
 def inline_data(rows, initial=0):

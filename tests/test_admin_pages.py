@@ -20,17 +20,6 @@ CHANGELISTS = [
 
 
 @pytest.fixture
-def staff(user_factory):
-    return user_factory("staff@example.com", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
 def populated(user, staff):
     create_session(user)
     Organization.objects.create(name="Acme", slug="acme")

@@ -14,17 +14,6 @@ CHANGELIST = "/admin/authy_sessions/session/"
 
 
 @pytest.fixture
-def staff(user_factory):
-    return user_factory("staff@example.com", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
 def three_sessions(user):
     active, _ = create_session(user)
     revoked, _ = create_session(user)

@@ -4,7 +4,6 @@ and writes one audit event naming the staff user and the request.
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from accounts.models import User, UserStatus
@@ -17,17 +16,6 @@ from sessions_api.services import create_session
 
 CHANGELIST = "/admin/authy_accounts/user/"
 REQUEST_ID = "admin-req-42"
-
-
-@pytest.fixture
-def staff(user_factory):
-    return user_factory("staff@example.com", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    client.force_login(staff)
-    return client
 
 
 def run_action(client, action, *users):
