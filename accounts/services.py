@@ -58,7 +58,12 @@ def register_user(email, password, full_name=""):
         raise Conflict(
             EMAIL_TAKEN_MESSAGE, details={"email": [EMAIL_TAKEN_MESSAGE]}
         ) from None
-    record(AuditAction.USER_REGISTERED, actor=user, target=user)
+    record(
+        AuditAction.USER_REGISTERED,
+        actor=user,
+        target=user,
+        metadata={"auth_method": "password"},
+    )
     return user
 
 

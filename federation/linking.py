@@ -132,7 +132,7 @@ def _create_user(profile):
         AuditAction.USER_REGISTERED,
         actor=user,
         target=user,
-        metadata={"method": profile.provider},
+        metadata={"auth_method": profile.provider},
     )
     return user
 
