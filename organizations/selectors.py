@@ -46,6 +46,19 @@ def organization_for(organization_id, user):
     return organization, Membership.objects.filter(organization=organization).count()
 
 
+MEMBER_COLUMNS = (
+    "id",
+    "organization_id",
+    "role",
+    "joined_at",
+    "invited_by_id",
+    "user__id",
+    "user__email",
+    "user__full_name",
+    "user__avatar_url",
+)
+
+
 def members_of(organization, *, role=None, search=None):
     """Return the organization's memberships with their users, oldest first.
 
@@ -55,6 +68,9 @@ def members_of(organization, *, role=None, search=None):
     members = (
         Membership.objects.filter(organization=organization)
         .select_related("user")
+        # Only what the Member object shows: a page of full users (password hashes
+        # and all) cost more to build than to fetch.
+        .only(*MEMBER_COLUMNS)
         .order_by("joined_at", "id")
     )
     if role:

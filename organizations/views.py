@@ -23,6 +23,7 @@ from organizations.serializers import (
     OrganizationSerializer,
     OrganizationUpdateInput,
     RoleInput,
+    member_payload,
 )
 
 _ORG_ID = OpenApiParameter(
@@ -174,7 +175,7 @@ class MemberListView(APIView):
             membership.organization, **filters.validated_data
         )
         page, meta = paginate(members, request.query_params)
-        data = {"members": MemberSerializer(page, many=True).data, "count": len(page)}
+        data = {"members": [member_payload(m) for m in page], "count": len(page)}
         return ApiResponse(data, message="Members retrieved", meta=meta)
 
     @extend_schema(

@@ -1,4 +1,4 @@
-"""The hand-built payloads of /auth/me match the serializers that document them."""
+"""Hand-built payloads of hot reads match the serializers that document them."""
 
 import pytest
 
@@ -36,3 +36,27 @@ def test_session_payload_equals_the_session_serializer(user, client_for):
         SessionSerializer(session, context={"current_id": session.id}).data
     )
     assert (built["is_current"], other["is_current"]) == (True, False)
+
+
+def test_member_payload_equals_the_member_serializer(user_factory):
+    # given
+    from organizations.models import Membership, Organization
+    from organizations.selectors import members_of
+    from organizations.serializers import MemberSerializer, member_payload
+
+    owner = user_factory(full_name="Owner")
+    guest = user_factory(full_name="Guest", avatar_url="https://x.test/g.png")
+    org = Organization.objects.create(name="Payload Org", slug="payload-org")
+    Membership.objects.create(organization=org, user=owner, role="owner")
+    Membership.objects.create(
+        organization=org, user=guest, role="guest", invited_by=owner
+    )
+
+    # when
+    rows = list(members_of(org))
+
+    # then
+    assert [member_payload(m) for m in rows] == [
+        dict(item) for item in MemberSerializer(rows, many=True).data
+    ]
+    assert [member_payload(m)["invited_by"] for m in rows] == [None, str(owner.id)]
