@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from sessions_api.services import create_session
 
 # Every test runs under the audit secret scan (see tests/audit_guard.py).
-pytest_plugins = ["tests.audit_guard"]
+pytest_plugins = ["tests.audit_guard", "tests.saml_idp"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PASSWORD = "Correct-Horse-Battery-9"

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -213,3 +214,15 @@ def query_of(location):
     return {
         key: values[0] for key, values in parse_qs(urlsplit(location).query).items()
     }
+
+
+@pytest.fixture(scope="module")
+def idp_keys(tmp_path_factory):
+    """An IdP key pair, made once per test module (RSA generation is slow)."""
+    return generate_key_pair(tmp_path_factory.mktemp("idp"), "idp")
+
+
+@pytest.fixture
+def idp(idp_keys):
+    """A real pysaml2 identity provider signing with `idp_keys`."""
+    return IdentityProvider(idp_keys)

@@ -26,18 +26,8 @@ pytestmark = pytest.mark.skipif(XMLSEC_MISSING, reason=SKIP_REASON)
 
 
 @pytest.fixture(scope="module")
-def idp_keys(tmp_path_factory):
-    return generate_key_pair(tmp_path_factory.mktemp("idp"), "idp")
-
-
-@pytest.fixture(scope="module")
 def other_keys(tmp_path_factory):
     return generate_key_pair(tmp_path_factory.mktemp("other"), "other", "Impostor")
-
-
-@pytest.fixture
-def idp(idp_keys):
-    return IdentityProvider(idp_keys)
 
 
 @pytest.fixture(autouse=True)

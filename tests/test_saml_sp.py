@@ -17,24 +17,12 @@ from tests.saml_idp import (
     PUBLIC_URL,
     SKIP_REASON,
     XMLSEC_MISSING,
-    IdentityProvider,
     configure_saml,
-    generate_key_pair,
     query_of,
     sp_url,
 )
 
 needs_xmlsec = pytest.mark.skipif(XMLSEC_MISSING, reason=SKIP_REASON)
-
-
-@pytest.fixture(scope="module")
-def idp_keys(tmp_path_factory):
-    return generate_key_pair(tmp_path_factory.mktemp("idp"), "idp")
-
-
-@pytest.fixture
-def idp(idp_keys):
-    return IdentityProvider(idp_keys)
 
 
 @pytest.fixture(autouse=True)
