@@ -171,7 +171,7 @@ class MemberListView(APIView):
         membership = require(organization_id, request.user, OrgAction.LIST_MEMBERS)
         filters = MemberFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        members = selectors.members_of(
+        members = selectors.member_rows(
             membership.organization, **filters.validated_data
         )
         page, meta = paginate(members, request.query_params)

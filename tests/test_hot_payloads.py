@@ -41,7 +41,7 @@ def test_session_payload_equals_the_session_serializer(user, client_for):
 def test_member_payload_equals_the_member_serializer(user_factory):
     # given
     from organizations.models import Membership, Organization
-    from organizations.selectors import members_of
+    from organizations.selectors import member_rows, members_of
     from organizations.serializers import MemberSerializer, member_payload
 
     owner = user_factory(full_name="Owner")
@@ -53,10 +53,10 @@ def test_member_payload_equals_the_member_serializer(user_factory):
     )
 
     # when
-    rows = list(members_of(org))
+    built = [member_payload(row) for row in member_rows(org)]
 
     # then
-    assert [member_payload(m) for m in rows] == [
-        dict(item) for item in MemberSerializer(rows, many=True).data
+    assert built == [
+        dict(item) for item in MemberSerializer(members_of(org), many=True).data
     ]
-    assert [member_payload(m)["invited_by"] for m in rows] == [None, str(owner.id)]
+    assert [member["invited_by"] for member in built] == [None, str(owner.id)]
