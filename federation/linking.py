@@ -121,13 +121,7 @@ def _create_user(profile):
         email_verified=True,
         full_name=profile.full_name[:150],
     )
-    FederatedIdentity.objects.create(
-        user=user,
-        provider=profile.provider,
-        subject=profile.subject,
-        email=profile.email,
-        last_used_at=timezone.now(),
-    )
+    _create_identity(user, profile)
     record(
         AuditAction.USER_REGISTERED,
         actor=user,
@@ -152,14 +146,18 @@ def _link_to(profile, user_id):
     return user
 
 
-def _add_identity(user, profile, via):
-    identity = FederatedIdentity.objects.create(
+def _create_identity(user, profile):
+    return FederatedIdentity.objects.create(
         user=user,
         provider=profile.provider,
         subject=profile.subject,
         email=profile.email,
         last_used_at=timezone.now(),
     )
+
+
+def _add_identity(user, profile, via):
+    identity = _create_identity(user, profile)
     record(
         AuditAction.IDENTITY_LINKED,
         actor=user,
