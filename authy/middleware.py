@@ -30,6 +30,11 @@ DOCS_CSP = (
 )
 
 
+def valid_request_id(value):
+    """True for a caller-supplied request id safe to echo and log."""
+    return bool(_REQUEST_ID.match(value))
+
+
 class RequestContextMiddleware:
     """Assign the request id and bind the request context for services and logs."""
 
@@ -38,7 +43,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else str(uuid.uuid4())
+        request_id = incoming if valid_request_id(incoming) else str(uuid.uuid4())
         request.request_id = request_id
         token = bind_request_context(
             RequestContext(

@@ -132,6 +132,11 @@ elif _db["ENGINE"].endswith("postgresql"):
     _pg_options.setdefault("keepalives", 1)
     _pg_options.setdefault("keepalives_idle", 30)
 
+# The `/auth/me` lookup prepares its one statement on each PostgreSQL connection
+# (sessions_api/me_fast_path.py). Turn it off behind a pooler that cannot keep
+# prepared statements (PgBouncer before 1.21 in transaction mode).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
+
 # Cache: Redis when REDIS_URL is set, otherwise an in-process cache.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:

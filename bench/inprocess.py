@@ -1,8 +1,9 @@
 """In-process measurements: SQL queries per request, one bcrypt verify, profiles.
 
 These run inside the benchmark's own process, with the same settings, database and
-cache as the gunicorn workers, through Django's test `Client` (the full middleware
-stack, no socket), so each request's queries can be captured exactly.
+cache as the gunicorn workers, through the WSGI application gunicorn serves
+(`authy.wsgi.application`: the `/auth/me` fast path, then Django's whole middleware
+stack; no socket), so each request's queries can be captured exactly.
 """
 
 import json
@@ -11,7 +12,7 @@ import time
 
 from django.contrib.auth.hashers import get_hasher, make_password
 from django.db import connection
-from django.test import Client
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from sessions_api import cache as session_cache
@@ -20,18 +21,48 @@ from sessions_api.tokens import hash_token
 HOST = "127.0.0.1"
 
 
+class _Answer:
+    def __init__(self, status_code, body):
+        self.status_code = status_code
+        self.content = body
+
+
+class WsgiClient:
+    """Send requests to the production WSGI application, as gunicorn would."""
+
+    def __init__(self):
+        from authy.wsgi import application
+
+        self.application = application
+        self.factory = RequestFactory(HTTP_HOST=HOST)
+
+    def send(self, method, path, body=None, **headers):
+        if body is None:
+            environ = self.factory.generic(method, path, **headers).environ
+        else:
+            environ = self.factory.generic(
+                method, path, body, content_type="application/json", **headers
+            ).environ
+        status = []
+
+        def start_response(line, response_headers, exc_info=None):
+            status.append(int(line.split(" ", 1)[0]))
+
+        chunks = self.application(environ, start_response)
+        try:
+            content = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        return _Answer(status[0], content)
+
+
 def _send(client, scenario, request):
     headers = {}
     if scenario.auth:
         headers["HTTP_AUTHORIZATION"] = f"Bearer {request['token']}"
-    if scenario.method == "POST":
-        return client.post(
-            scenario.path,
-            data=json.dumps(request["body"]),
-            content_type="application/json",
-            **headers,
-        )
-    return client.get(scenario.path, **headers)
+    body = json.dumps(request["body"]) if scenario.method == "POST" else None
+    return client.send(scenario.method, scenario.path, body, **headers)
 
 
 def count_queries(scenario, request):
@@ -41,9 +72,9 @@ def count_queries(scenario, request):
     `warm` the request right after it, which is what every request but the first
     of a session sees. A POST is sent once (`warm` is then its only figure).
     """
-    # A view that raises answers 500 here, as it would under gunicorn, instead of
-    # stopping the benchmark.
-    client = Client(HTTP_HOST=HOST, raise_request_exception=False)
+    # A view that raises answers 500 through the WSGI handler, as under gunicorn,
+    # instead of stopping the benchmark.
+    client = WsgiClient()
     if scenario.auth:
         session_cache.forget([hash_token(request["token"])])
     counts, status = [], None
@@ -84,7 +115,7 @@ def profile(scenario, request, count, output_path):
     # Imported here: only `--profile` needs it (requirements-dev.txt pins it).
     from pyinstrument import Profiler
 
-    client = Client(HTTP_HOST=HOST)
+    client = WsgiClient()
     _send(client, scenario, request)
     profiler = Profiler(interval=0.0005)
     profiler.start()

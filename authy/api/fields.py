@@ -20,8 +20,16 @@ def reject_unknown_fields(data, allowed):
         )
 
 
+ISO_UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
 def api_datetime(value):
     """Format a datetime as the API does everywhere: UTC, ISO 8601, `Z` suffix."""
     if value is None:
         return None
-    return value.astimezone(UTC).strftime(api_settings.DATETIME_FORMAT)
+    value = value.astimezone(UTC)
+    if api_settings.DATETIME_FORMAT == ISO_UTC_FORMAT:
+        # The same text as strftime gives for that format, at a fraction of its
+        # cost; `/auth/me` formats six timestamps per answer.
+        return value.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    return value.strftime(api_settings.DATETIME_FORMAT)
