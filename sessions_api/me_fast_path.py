@@ -19,6 +19,7 @@ unchanged, and the full stack answers it and records whatever it records. The
 answer carries the same body and headers as the full stack's; tests compare them.
 """
 
+import itertools
 import json
 import time
 import uuid
@@ -89,7 +90,9 @@ _ORG_START = _USER_START + len(_USER_COLUMNS)
 _HASH_PLACEHOLDER = "token-hash-placeholder"
 
 
-_STATEMENT_NAME = b"gatehouse_auth_me"
+# Each lookup prepares under its own name: one built after a settings change in
+# the same process must not collide with the statement of the one before.
+_statement_numbers = itertools.count(1)
 
 
 class _LookupFailed(Exception):
@@ -141,6 +144,7 @@ class _Lookup:
             and "%%" not in self.sql
         )
         self.libpq_sql = self.sql.replace("%s", "$1").encode()
+        self.statement_name = b"gatehouse_auth_me_%d" % next(_statement_numbers)
         self._prepared_on = None
         self._transformer = None
 
@@ -161,12 +165,14 @@ class _Lookup:
         connection.ensure_connection()
         pgconn = connection.connection.pgconn
         if self._prepared_on is not pgconn:
-            _check(pgconn.prepare(_STATEMENT_NAME, self.libpq_sql), "COMMAND_OK")
+            _check(pgconn.prepare(self.statement_name, self.libpq_sql), "COMMAND_OK")
             self._prepared_on = pgconn
             self._transformer = Transformer(connection.connection)
         started = time.monotonic()
         result = pgconn.exec_prepared(
-            _STATEMENT_NAME, [token_hash.encode()], result_format=pq.Format.BINARY
+            self.statement_name,
+            [token_hash.encode()],
+            result_format=pq.Format.BINARY,
         )
         _check(result, "TUPLES_OK")
         self._transformer.set_pgresult(result)
@@ -290,14 +296,21 @@ def _current_config():
 
 
 @receiver(setting_changed)
-def _forget_config(**kwargs):
+def _forget_config(setting=None, **kwargs):
     global _config
     _config = None
+    if setting == "DB_PREPARED_STATEMENTS":
+        for connection in connections.all(initialized_only=True):
+            connection.__dict__.pop("_gatehouse_me_lookup", None)
 
 
 def _payload(rows, now):
     first = rows[0]
     session = _SessionRow._make(first[:_USER_START])
+    if session.ip_address is not None:
+        # PostgreSQL's binary inet arrives as an ipaddress object; the ORM gives
+        # its text form, which is what str() of it writes.
+        session = session._replace(ip_address=str(session.ip_address))
     user = _UserRow._make(first[_USER_START:_ORG_START])
     if session.expires_at <= now or user.status != UserStatus.ACTIVE:
         return None
@@ -350,8 +363,10 @@ class MeFastPath:
         connection = connections[DEFAULT_DB_ALIAS]
         try:
             # What Django does when a request starts: drop a connection that is
-            # past its age or broke in an earlier request.
-            connection.close_if_unusable_or_obsolete()
+            # past its age or broke in an earlier request. Never inside an open
+            # transaction (tests run each one inside one).
+            if not connection.in_atomic_block:
+                connection.close_if_unusable_or_obsolete()
             # Django would check a reused connection with an extra round trip
             # first. A dead one fails this query instead, and the full stack then
             # answers on a fresh connection, so the check is not needed here.

@@ -93,12 +93,19 @@ def _cached(redis, token):
 
 
 def _me(api, server, token):
+    # An authenticated read through the bearer authentication and its Redis session
+    # cache, which these tests are about. `/auth/me` does not use that cache: its
+    # fast path reads the database (checked by _fast_me).
+    return api.call(server, "GET", "/api/v1/users/me", token=token)
+
+
+def _fast_me(api, server, token):
     return api.call(server, "GET", "/api/v1/auth/me", token=token)
 
 
 def _require_me(api, server, token):
     answer = _me(api, server, token)
-    require_endpoint(answer, "GET /api/v1/auth/me")
+    require_endpoint(answer, "GET /api/v1/users/me")
     assert answer.status == 200, answer.body
 
 
@@ -130,10 +137,11 @@ def test_dead_redis_costs_no_errors_and_caching_resumes_when_it_returns(
     logins = [api.login(server, email) for _ in range(LOGIN_LIMIT + 2)]
     logout = api.call(server, "POST", "/api/v1/auth/logout", token=ending)
     revoked = [_me(api, server, ending) for _ in range(3)]
+    fast = [_fast_me(api, server, token), _fast_me(api, server, ending)]
     _, registered = api.register(server)
 
     # then: no answer waited, none failed, nothing revoked got in
-    answers = [health, *me, *logins, logout, *revoked]
+    answers = [health, *me, *logins, logout, *revoked, *fast]
     assert all(fast_enough(answer) for answer in answers)
     assert health.status == 200
     assert health.data["status"] == "degraded"
@@ -142,6 +150,7 @@ def test_dead_redis_costs_no_errors_and_caching_resumes_when_it_returns(
     assert [answer.status for answer in logins] == [200] * (LOGIN_LIMIT + 2)
     assert logout.status == 200, logout.body
     assert [answer.status for answer in revoked] == [401] * 3
+    assert [answer.status for answer in fast] == [200, 401]
     assert _me(api, server, registered).status == 200
     # At most one line per worker per interval for the whole outage, not one per
     # request (an earlier test's outage may have used this interval's line).
@@ -197,6 +206,8 @@ def test_revocation_while_redis_is_unreachable_is_not_undone_when_it_returns(
     assert set(refused) == {401}
     assert dropped
     assert _me(api, server, other).status == 200
+    assert _fast_me(api, server, token).status == 401
+    assert _fast_me(api, server, other).status == 200
 
 
 def test_hung_redis_costs_each_request_at_most_a_socket_timeout(server, redis, api):
