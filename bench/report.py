@@ -48,11 +48,12 @@ def evaluate(results, worker_rss_mb):
     verdicts = []
     if _ok(me) and me.get("ratio_to_bare"):
         ratio = me["ratio_to_bare"]
-        verdicts.append(
-            _verdict(
-                "auth/me throughput / bare", ratio >= ME_MIN_RATIO, ratio, ">= 0.75"
-            )
+        verdict = _verdict(
+            "auth/me throughput / bare", ratio >= ME_MIN_RATIO, ratio, ">= 0.75"
         )
+        if me.get("rounds_ratio_to_bare"):
+            verdict["rounds"] = me["rounds_ratio_to_bare"]
+        verdicts.append(verdict)
         warm = _queries(me)
         verdicts.append(
             _verdict(
@@ -204,6 +205,12 @@ def markdown_table(table):
 def verdict_lines(verdicts):
     return [
         f"{item['verdict']:<11} {item['target']}: {_cell(item['measured'], 3)} "
-        f"(target {item['limit']})"
+        f"(target {item['limit']}){_rounds(item)}"
         for item in verdicts
     ]
+
+
+def _rounds(item):
+    if not item.get("rounds"):
+        return ""
+    return "; median of rounds " + ", ".join(str(ratio) for ratio in item["rounds"])

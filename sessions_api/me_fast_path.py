@@ -19,21 +19,17 @@ unchanged, and the full stack answers it and records whatever it records. The
 answer carries the same body and headers as the full stack's; tests compare them.
 """
 
-import itertools
 import json
-import time
+import logging
 import uuid
-from collections import namedtuple
 
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.dispatch import receiver
 from django.http.request import split_domain_port, validate_host
 from django.utils import timezone
 
-from accounts.models import UserStatus
-from accounts.serializers import user_payload
 from authy.api.context import (
     RequestContext,
     bind_request_context,
@@ -41,166 +37,18 @@ from authy.api.context import (
 )
 from authy.api.envelope import success_body
 from authy.middleware import API_CSP, valid_request_id
-from sessions_api.authentication import ACTIVITY_WRITE_INTERVAL, MAX_TOKEN_LENGTH
-from sessions_api.models import Session
-from sessions_api.serializers import session_payload
+from sessions_api.authentication import MAX_TOKEN_LENGTH
+from sessions_api.me_lookup import (
+    DATABASE_ERRORS,
+    forget_lookups,
+    lookup_for,
+    me_payload,
+)
 from sessions_api.tokens import hash_token
 
-try:
-    import psycopg
-    from psycopg import pq
-    from psycopg.adapt import Transformer
-except ImportError:  # an install that only ever uses SQLite
-    psycopg = None
+logger = logging.getLogger(__name__)
 
 ME_PATH = "/api/v1/auth/me"
-
-_SESSION_COLUMNS = (
-    "id",
-    "created_at",
-    "expires_at",
-    "last_activity_at",
-    "ip_address",
-    "user_agent",
-    "auth_method",
-)
-_USER_COLUMNS = (
-    "id",
-    "email",
-    "email_verified",
-    "full_name",
-    "avatar_url",
-    "status",
-    "last_login_at",
-    "created_at",
-    "updated_at",
-)
-_ORG_COLUMNS = (
-    "user__memberships__organization_id",
-    "user__memberships__organization__name",
-    "user__memberships__organization__slug",
-    "user__memberships__role",
-)
-_SessionRow = namedtuple("_SessionRow", _SESSION_COLUMNS)
-_UserRow = namedtuple("_UserRow", _USER_COLUMNS)
-_USER_START = len(_SESSION_COLUMNS)
-_ORG_START = _USER_START + len(_USER_COLUMNS)
-# Stands for the token hash while the statement is compiled; real hashes are 64
-# hex digits, so it can never match one.
-_HASH_PLACEHOLDER = "token-hash-placeholder"
-
-
-# Each lookup prepares under its own name: one built after a settings change in
-# the same process must not collide with the statement of the one before.
-_statement_numbers = itertools.count(1)
-
-
-class _LookupFailed(Exception):
-    """libpq answered with an error result instead of raising."""
-
-
-class _Lookup:
-    """The lookup's SQL, compiled by the ORM once per database connection.
-
-    Compiling a query costs more than running this one, and its text never
-    changes, only the token hash bound into it. The ORM's own converters are kept
-    so values come back as the ORM returns them (UUIDs and dates on SQLite).
-
-    On PostgreSQL the statement is prepared once per connection and run through
-    psycopg's libpq wrapper with binary results: PostgreSQL does not plan the
-    four-table join again on every request (planning cost more than running it),
-    psycopg decodes the row in C, and the cursor machinery, which cost about as
-    much as the round trip itself, is skipped.
-    """
-
-    def __init__(self, connection):
-        queryset = (
-            Session.objects.filter(token_hash=_HASH_PLACEHOLDER, revoked_at=None)
-            .order_by(
-                "user__memberships__organization__name",
-                "user__memberships__organization_id",
-            )
-            .values_list(
-                *_SESSION_COLUMNS,
-                *(f"user__{name}" for name in _USER_COLUMNS),
-                *_ORG_COLUMNS,
-            )
-        )
-        self.connection = connection
-        compiler = queryset.query.get_compiler(connection=connection)
-        self.sql, params = compiler.as_sql()
-        self.params = list(params)
-        self.hash_index = self.params.index(_HASH_PLACEHOLDER)
-        self.compiler = compiler
-        self.converters = compiler.get_converters(
-            [column[0] for column in compiler.select]
-        )
-        self.use_libpq = (
-            connection.vendor == "postgresql"
-            and psycopg is not None
-            and settings.DB_PREPARED_STATEMENTS
-            and self.params == [_HASH_PLACEHOLDER]
-            and self.sql.count("%s") == 1
-            and "%%" not in self.sql
-        )
-        self.libpq_sql = self.sql.replace("%s", "$1").encode()
-        self.statement_name = b"gatehouse_auth_me_%d" % next(_statement_numbers)
-        self._prepared_on = None
-        self._transformer = None
-
-    def rows(self, token_hash):
-        if self.use_libpq:
-            return self._rows_from_libpq(token_hash)
-        params = list(self.params)
-        params[self.hash_index] = token_hash
-        with self.connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            fetched = cursor.fetchall()
-        if self.converters:
-            return list(self.compiler.apply_converters(fetched, self.converters))
-        return fetched
-
-    def _rows_from_libpq(self, token_hash):
-        connection = self.connection
-        connection.ensure_connection()
-        pgconn = connection.connection.pgconn
-        if self._prepared_on is not pgconn:
-            _check(pgconn.prepare(self.statement_name, self.libpq_sql), "COMMAND_OK")
-            self._prepared_on = pgconn
-            self._transformer = Transformer(connection.connection)
-        started = time.monotonic()
-        result = pgconn.exec_prepared(
-            self.statement_name,
-            [token_hash.encode()],
-            result_format=pq.Format.BINARY,
-        )
-        _check(result, "TUPLES_OK")
-        self._transformer.set_pgresult(result)
-        rows = self._transformer.load_rows(0, result.ntuples, tuple)
-        if connection.queries_logged:
-            # What Django's debug cursor records, so tests can count this query.
-            connection.queries_log.append(
-                {"sql": self.sql, "time": f"{time.monotonic() - started:.3f}"}
-            )
-        return rows
-
-
-_DATABASE_ERRORS = (DatabaseError, _LookupFailed) + (
-    (psycopg.Error,) if psycopg else ()
-)
-
-
-def _check(result, expected):
-    if result.status != getattr(pq.ExecStatus, expected):
-        raise _LookupFailed(result.status)
-
-
-def _lookup(connection):
-    lookup = getattr(connection, "_gatehouse_me_lookup", None)
-    if lookup is None:
-        lookup = _Lookup(connection)
-        connection._gatehouse_me_lookup = lookup
-    return lookup
 
 
 def _bearer_token(environ):
@@ -300,32 +148,7 @@ def _forget_config(setting=None, **kwargs):
     global _config
     _config = None
     if setting == "DB_PREPARED_STATEMENTS":
-        for connection in connections.all(initialized_only=True):
-            connection.__dict__.pop("_gatehouse_me_lookup", None)
-
-
-def _payload(rows, now):
-    first = rows[0]
-    session = _SessionRow._make(first[:_USER_START])
-    if session.ip_address is not None:
-        # PostgreSQL's binary inet arrives as an ipaddress object; the ORM gives
-        # its text form, which is what str() of it writes.
-        session = session._replace(ip_address=str(session.ip_address))
-    user = _UserRow._make(first[_USER_START:_ORG_START])
-    if session.expires_at <= now or user.status != UserStatus.ACTIVE:
-        return None
-    if now - session.last_activity_at >= ACTIVITY_WRITE_INTERVAL:
-        return None
-    organizations = [
-        {"id": str(org_id), "name": name, "slug": slug, "role": role}
-        for org_id, name, slug, role in (row[_ORG_START:] for row in rows)
-        if org_id is not None
-    ]
-    return {
-        "user": user_payload(user),
-        "organizations": organizations,
-        "session": session_payload(session, session.id),
-    }
+        forget_lookups(connections)
 
 
 # The output of DRF's JSONRenderer under our settings (compact, UTF-8, no NaN),
@@ -336,6 +159,11 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(","
 def _render(body):
     text = _ENCODER.encode(body)
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
+
+
+def _request_id(environ):
+    incoming = environ.get("HTTP_X_REQUEST_ID", "")
+    return incoming if valid_request_id(incoming) else str(uuid.uuid4())
 
 
 class MeFastPath:
@@ -371,17 +199,17 @@ class MeFastPath:
             # first. A dead one fails this query instead, and the full stack then
             # answers on a fresh connection, so the check is not needed here.
             connection.health_check_done = True
-            rows = _lookup(connection).rows(hash_token(token))
-        except _DATABASE_ERRORS:
+            rows = lookup_for(connection).rows(hash_token(token))
+        except DATABASE_ERRORS as error:
             connection.close()
+            self._log_detour(environ, error)
             return None
         if not rows:
             return None
-        data = _payload(rows, timezone.now())
+        data = me_payload(rows, timezone.now())
         if data is None:
             return None
-        incoming = environ.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if valid_request_id(incoming) else str(uuid.uuid4())
+        request_id = _request_id(environ)
         context = bind_request_context(RequestContext(request_id=request_id))
         try:
             body = _render(success_body(data, status=200, message="OK"))
@@ -398,3 +226,18 @@ class MeFastPath:
             ("X-Request-ID", request_id),
         ]
         return headers, body
+
+    @staticmethod
+    def _log_detour(environ, error):
+        # The full stack answers under the same request id, so this line and its
+        # answer (a 200 on a fresh connection, or the 503) can be matched.
+        request_id = _request_id(environ)
+        environ["HTTP_X_REQUEST_ID"] = request_id
+        context = bind_request_context(RequestContext(request_id=request_id))
+        try:
+            logger.warning(
+                "auth/me fast path: database error (%s); the full stack answers",
+                type(error).__name__,
+            )
+        finally:
+            reset_request_context(context)

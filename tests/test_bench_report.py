@@ -98,3 +98,17 @@ def test_a_failed_query_count_is_unavailable_not_a_pass():
     assert verdicts["auth/me SQL queries (warm)"] == "unavailable"
     assert verdicts["members queries, 10 vs 1,000"] == "unavailable"
     assert verdicts["auth/me throughput / bare"] == "met"
+
+
+def test_the_auth_me_verdict_shows_every_round_it_is_the_median_of():
+    # given
+    auth_me = _read(2000, 6.0, 9.0, 1, ratio=0.81)
+    auth_me["rounds_ratio_to_bare"] = [0.74, 0.81, 0.9]
+
+    # when
+    lines = report.verdict_lines(report.evaluate({"auth_me": auth_me}, 80.0))
+
+    # then
+    (line,) = [line for line in lines if "auth/me throughput" in line]
+    assert line.startswith("met")
+    assert "0.81" in line and "median of rounds 0.74, 0.81, 0.9" in line

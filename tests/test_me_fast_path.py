@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User, UserStatus
+from authy.logging import RequestIdFilter
 from authy.wsgi import django_application
 from organizations.models import Membership, Organization
 from sessions_api import services
@@ -310,21 +311,29 @@ def test_without_prepared_statements_it_answers_the_same(served, token, settings
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_a_lost_prepared_statement_costs_one_detour_not_an_error(served, user_factory):
+def test_a_lost_prepared_statement_costs_one_detour_not_an_error(
+    served, user_factory, caplog
+):
     # given: a pooler or DISCARD ALL dropped the statement behind psycopg's back
-    _session, token = services.create_session(user_factory())
+    session, token = services.create_session(user_factory())
     assert served.get(token).status == 200
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
 
     # when
-    detour = served.get(token)
+    with caplog.at_level("WARNING", logger="sessions_api.me_fast_path"):
+        detour = served.get(token, HTTP_X_REQUEST_ID="")
     after = served.get(token)
 
-    # then
+    # then: one logged detour, under the id the full stack answered with
     assert detour.status == after.status == 200
     assert served.handed_on == 1
     assert detour.json()["data"] == after.json()["data"]
+    (line,) = [r for r in caplog.records if r.name == "sessions_api.me_fast_path"]
+    RequestIdFilter().filter(line)
+    assert line.request_id == detour.headers["x-request-id"] != "-"
+    assert token not in line.getMessage()
+    assert session.token_hash not in line.getMessage()
 
 
 @on_postgresql
