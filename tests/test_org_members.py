@@ -150,6 +150,16 @@ def test_listing_runs_the_same_queries_for_10_and_1000_members(
     assert response.json()["meta"]["total"] == 1000
 
 
+def test_the_member_order_is_an_index_of_the_organization():
+    # The page is read from this index instead of sorting every membership.
+    from organizations.selectors import members_of
+
+    order = list(members_of(None).query.order_by)
+    indexed = [index.fields for index in Membership._meta.indexes]
+
+    assert ["organization", *order] in indexed
+
+
 def test_pages_are_bounded_and_do_not_overlap(auth_client, user):
     # given
     organization = make_org(user, name="Big")
