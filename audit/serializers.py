@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from audit.actions import AuditAction
 from audit.models import AuditEvent
+from authy.api.fields import api_datetime
 
 ACTOR_HELP = (
     "Only events by this actor: a user id (UUID) matches the account that acted, "
@@ -59,6 +60,41 @@ class AuditEventSerializer(serializers.ModelSerializer):
             return None
         actor_id = str(event.actor_id) if event.actor_id is not None else None
         return {"id": actor_id, "email": event.actor_email}
+
+
+def _text_or_none(value):
+    return str(value) if value is not None else None
+
+
+def _actor(actor_id, actor_email):
+    """`AuditEventSerializer.get_actor` for plain values."""
+    if actor_id is None and not actor_email:
+        return None
+    return {"id": _text_or_none(actor_id), "email": actor_email}
+
+
+def event_payload(row):
+    """The AuditEvent object as `AuditEventSerializer` renders it, from a row.
+
+    `row` comes from `audit.selectors.event_rows`. A log page holds up to 100
+    events; building them from plain rows, without model instances or the model
+    serializer, keeps a long log's page close to a short one's. Tests keep the
+    two outputs identical, byte for byte.
+    """
+    return {
+        "id": str(row["id"]),
+        "action": row["action"],
+        "actor": _actor(row["actor_id"], row["actor_email"]),
+        "organization_id": _text_or_none(row["organization_id"]),
+        "target_type": row["target_type"],
+        "target_id": row["target_id"],
+        "ip_address": row["ip_address"],
+        "user_agent": row["user_agent"],
+        "request_id": row["request_id"],
+        "metadata": row["metadata"],
+        "success": row["success"],
+        "created_at": api_datetime(row["created_at"]),
+    }
 
 
 class AuditFilterSerializer(serializers.Serializer):

@@ -5,8 +5,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework.views import APIView
 
 from audit.actions import AuditAction
-from audit.selectors import events_by_actor
-from audit.serializers import ACTOR_HELP, AuditEventSerializer, AuditFilterSerializer
+from audit.selectors import event_rows, events_by_actor
+from audit.serializers import (
+    ACTOR_HELP,
+    AuditEventSerializer,
+    AuditFilterSerializer,
+    event_payload,
+)
 from authy.api.fields import reject_unknown_fields
 from authy.api.pagination import paginate
 from authy.api.responses import ApiResponse
@@ -58,9 +63,11 @@ def audit_log_response(request, selector, filter_names):
     }
     filters = AuditFilterSerializer(data=raw)
     filters.is_valid(raise_exception=True)
-    events, meta = paginate(selector(**filters.validated_data), request.query_params)
+    events, meta = paginate(
+        event_rows(selector(**filters.validated_data)), request.query_params
+    )
     return ApiResponse(
-        {"events": AuditEventSerializer(events, many=True).data},
+        {"events": [event_payload(row) for row in events]},
         message="Audit events retrieved",
         meta=meta,
     )

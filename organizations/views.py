@@ -171,10 +171,10 @@ class MemberListView(APIView):
         membership = require(organization_id, request.user, OrgAction.LIST_MEMBERS)
         filters = MemberFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        members = selectors.member_rows(
-            membership.organization, **filters.validated_data
-        )
-        page, meta = paginate(members, request.query_params)
+        organization = membership.organization
+        rows = selectors.member_rows(organization, **filters.validated_data)
+        counted = selectors.members_of(organization, **filters.validated_data)
+        page, meta = paginate(rows, request.query_params, count_queryset=counted)
         data = {"members": [member_payload(m) for m in page], "count": len(page)}
         return ApiResponse(data, message="Members retrieved", meta=meta)
 

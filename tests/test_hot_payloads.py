@@ -60,3 +60,76 @@ def test_member_payload_equals_the_member_serializer(user_factory):
         dict(item) for item in MemberSerializer(members_of(org), many=True).data
     ]
     assert [member["invited_by"] for member in built] == [None, str(owner.id)]
+
+
+def _audit_events_of_every_kind(organization_id, actor):
+    """One event per way a field can look: null or partial actor, no IP, …"""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from audit.actions import AuditAction
+    from audit.models import AuditEvent
+
+    base = datetime(2026, 12, 3, 19, 0, 0, 123456, tzinfo=UTC)
+    plus_two = timezone(timedelta(hours=2))
+    kinds = [
+        {"actor_id": actor.id, "actor_email": actor.email, "ip_address": "10.0.0.1"},
+        {"actor_id": None, "actor_email": "", "ip_address": None},
+        {"actor_id": None, "actor_email": "gone@example.com", "success": False},
+        {"actor_id": actor.id, "actor_email": "", "ip_address": "2001:db8::1"},
+        {
+            "metadata": {
+                "role": "admin",
+                "nested": {"list": [1, 2.5, None, True], "empty": {}},
+                "text": 'Zoë \u00e9 \u2603 "quoted" </script>',
+            },
+            "target_type": "membership",
+            "target_id": "42",
+            "user_agent": "Mozilla/5.0 (X11; Linux) Gatehouse-Test/1.0",
+            "request_id": "req-1.2_3",
+        },
+        {"metadata": {}, "organization_id": None},
+        {"created_at": base.replace(microsecond=0)},
+        {"created_at": base.astimezone(plus_two)},
+    ]
+    events = []
+    for number, fields in enumerate(kinds):
+        values = {
+            "action": AuditAction.MEMBER_ADDED,
+            "organization_id": organization_id,
+            "created_at": base - timedelta(minutes=number),
+            **fields,
+        }
+        events.append(AuditEvent(**values))
+    return AuditEvent.objects.bulk_create(events)
+
+
+def test_event_payload_renders_the_audit_serializer_byte_for_byte(user):
+    # given
+    import uuid
+
+    from rest_framework.renderers import JSONRenderer
+
+    from audit.models import AuditEvent
+    from audit.selectors import event_rows
+    from audit.serializers import AuditEventSerializer, event_payload
+
+    organization_id = uuid.uuid4()
+    created = _audit_events_of_every_kind(organization_id, user)
+    events = AuditEvent.objects.filter(pk__in=[event.pk for event in created])
+    events = events.order_by("-created_at", "-id")
+
+    # when
+    built = [event_payload(row) for row in event_rows(events)]
+
+    # then
+    expected = AuditEventSerializer(events, many=True).data
+    renderer = JSONRenderer()
+    assert len(built) == len(created)
+    assert renderer.render(built) == renderer.render(expected)
+    assert [list(event) for event in built] == [list(event) for event in expected]
+    assert {event["actor"] is None for event in built} == {True, False}
+    assert {event["ip_address"] for event in built} >= {None, "10.0.0.1"}
+    assert {event["organization_id"] for event in built} == {
+        None,
+        str(organization_id),
+    }

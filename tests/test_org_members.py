@@ -70,6 +70,7 @@ def test_members_can_be_filtered_by_role(auth_client, org, user_factory):
     # then
     members = response.json()["data"]["members"]
     assert [m["user"]["id"] for m in members] == [str(guest.pk)]
+    assert response.json()["meta"]["total"] == 1
 
 
 @pytest.mark.parametrize("term", ["BYRON", "byron", "ADA.L", "usta by"])
@@ -95,6 +96,7 @@ def test_search_matches_email_or_name_case_insensitively(
         "usta by": {str(by_name.pk)},
     }[term]
     assert ids == expected
+    assert response.json()["meta"]["total"] == len(expected)
 
 
 @pytest.mark.parametrize(
@@ -148,6 +150,33 @@ def test_listing_runs_the_same_queries_for_10_and_1000_members(
     assert expected <= 6
     assert len(response.json()["data"]["members"]) == 100
     assert response.json()["meta"]["total"] == 1000
+
+
+def test_the_member_count_reads_memberships_only(auth_client, user):
+    # given
+    organization = make_org(user, name="Counted")
+    _bulk_members(organization, 9)
+    auth_client.get("/api/v1/users/me/organizations")  # settle the session cache
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = auth_client.get(_members_url(organization))
+
+    # then: the user table is joined for the page's columns, not for the count
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1
+    assert User._meta.db_table not in counts[0]
+    assert response.json()["meta"]["total"] == 10
+
+
+def test_the_member_order_is_an_index_of_the_organization():
+    # The page is read from this index instead of sorting every membership.
+    from organizations.selectors import members_of
+
+    order = list(members_of(None).query.order_by)
+    indexed = [index.fields for index in Membership._meta.indexes]
+
+    assert ["organization", *order] in indexed
 
 
 def test_pages_are_bounded_and_do_not_overlap(auth_client, user):
