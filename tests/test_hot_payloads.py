@@ -1,8 +1,20 @@
 """Hand-built payloads of hot reads match the serializers that document them."""
 
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+
 import pytest
+from rest_framework.renderers import JSONRenderer
 
 from accounts.serializers import UserSerializer, user_payload
+from audit.actions import AuditAction
+from audit.models import AuditEvent
+from audit.selectors import event_rows
+from audit.serializers import AuditEventSerializer, event_payload
+from organizations.models import Membership, Organization
+from organizations.selectors import member_rows, members_of
+from organizations.serializers import MemberSerializer, member_payload
+from sessions_api.models import Session
 from sessions_api.serializers import SessionSerializer, session_payload
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +34,6 @@ def test_user_payload_equals_the_user_serializer(user_factory):
 
 def test_session_payload_equals_the_session_serializer(user, client_for):
     # given
-    from sessions_api.models import Session
-
     client = client_for(user)
     session = Session.objects.get(pk=client.session_id)
 
@@ -40,10 +50,6 @@ def test_session_payload_equals_the_session_serializer(user, client_for):
 
 def test_member_payload_equals_the_member_serializer(user_factory):
     # given
-    from organizations.models import Membership, Organization
-    from organizations.selectors import member_rows, members_of
-    from organizations.serializers import MemberSerializer, member_payload
-
     owner = user_factory(full_name="Owner")
     guest = user_factory(full_name="Guest", avatar_url="https://x.test/g.png")
     org = Organization.objects.create(name="Payload Org", slug="payload-org")
@@ -64,11 +70,6 @@ def test_member_payload_equals_the_member_serializer(user_factory):
 
 def _audit_events_of_every_kind(organization_id, actor):
     """One event per way a field can look: null or partial actor, no IP, …"""
-    from datetime import UTC, datetime, timedelta, timezone
-
-    from audit.actions import AuditAction
-    from audit.models import AuditEvent
-
     base = datetime(2026, 12, 3, 19, 0, 0, 123456, tzinfo=UTC)
     plus_two = timezone(timedelta(hours=2))
     kinds = [
@@ -105,14 +106,6 @@ def _audit_events_of_every_kind(organization_id, actor):
 
 def test_event_payload_renders_the_audit_serializer_byte_for_byte(user):
     # given
-    import uuid
-
-    from rest_framework.renderers import JSONRenderer
-
-    from audit.models import AuditEvent
-    from audit.selectors import event_rows
-    from audit.serializers import AuditEventSerializer, event_payload
-
     organization_id = uuid.uuid4()
     created = _audit_events_of_every_kind(organization_id, user)
     events = AuditEvent.objects.filter(pk__in=[event.pk for event in created])
